@@ -1,0 +1,2 @@
+//! `bcc-keypair`: a command-line tool for BCC key pairs.
+fn main() {}

@@ -1,0 +1,2 @@
+//! A local simulator of the BCC key-pair API.
+#![deny(missing_docs)]
