@@ -108,7 +108,7 @@ pub struct KeypairResponse {
 
 /// Largest number of instance ids accepted in one attach or detach call.
 ///
-/// Not documented; `keypair-api.md` §5 [inferred] sets 100.
+/// Not documented; `keypair-api.md` §5 sets 100 (an inferred limit).
 pub const MAX_INSTANCE_IDS: usize = 100;
 
 /// Body of attach and detach, `{"instanceIds": [..]}` (`keypair-api.md` §6.5, §6.6).

@@ -6,7 +6,7 @@ use md5::{Digest, Md5};
 /// the blob as colon-separated lower-case hex pairs (`aa:bb:…`, 47 characters).
 ///
 /// The format is undocumented; this is the industry-wide RFC 4716 style, identical to the
-/// part after `MD5:` in `ssh-keygen -l -E md5` output (`keypair-api.md` §4 [inferred]).
+/// part after `MD5:` in `ssh-keygen -l -E md5` output (`keypair-api.md` §4, an inferred choice).
 /// Use [`PublicKey::fingerprint`](crate::PublicKey::fingerprint) when you hold a parsed key.
 ///
 /// ```

@@ -65,7 +65,7 @@ impl Default for ListKeypairsQuery {
 impl ListKeypairsQuery {
     /// Builds the query from already percent-decoded `(key, value)` pairs.
     ///
-    /// Rules (`keypair-api.md` §6.3 [inferred]):
+    /// Rules (`keypair-api.md` §6.3, inferred there):
     /// * `maxKeys` that is not an integer → [`ModelError::InvalidMaxKeys`]
     ///   (`InvalidHTTPRequest`); absent, empty or ≤ 0 → 1000; > 1000 → 1000. Integers too
     ///   large for any machine type are still integers and clamp to 1000.

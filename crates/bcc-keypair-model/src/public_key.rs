@@ -201,6 +201,10 @@ fn malformed(error: &ssh_key::Error) -> InvalidPublicKeyReason {
     }
 }
 
+fn is_separator(c: char) -> bool {
+    c == ' ' || c == '\t'
+}
+
 fn parse(text: &str, policy: KeyPolicy) -> Result<PublicKey, InvalidPublicKeyReason> {
     let text = text.trim();
     if text.is_empty() {
@@ -210,14 +214,14 @@ fn parse(text: &str, policy: KeyPolicy) -> Result<PublicKey, InvalidPublicKeyRea
         return Err(InvalidPublicKeyReason::NotOneLine);
     }
 
-    // Split the line into its three whitespace-separated fields; the comment is whatever
-    // follows the blob and may itself contain spaces.
+    // Split the line into its three fields, separated by spaces or tabs as OpenSSH writes
+    // them; the comment is whatever follows the blob and may itself contain spaces.
     let (type_word, rest) = text
-        .split_once(char::is_whitespace)
+        .split_once(is_separator)
         .ok_or(InvalidPublicKeyReason::MissingKeyData)?;
-    let rest = rest.trim_start();
-    let (encoded, comment) = match rest.split_once(char::is_whitespace) {
-        Some((encoded, comment)) => (encoded, comment.trim_start()),
+    let rest = rest.trim_start_matches(is_separator);
+    let (encoded, comment) = match rest.split_once(is_separator) {
+        Some((encoded, comment)) => (encoded, comment.trim_start_matches(is_separator)),
         None => (rest, ""),
     };
     if encoded.is_empty() {

@@ -185,6 +185,15 @@ fn refusals_name_the_problem() {
     refused("ssh-rsa", InvalidPublicKeyReason::MissingKeyData);
     refused("ssh-rsa   ", InvalidPublicKeyReason::MissingKeyData);
     refused("your-pulicKey", InvalidPublicKeyReason::MissingKeyData);
+    // Fields are separated by spaces or tabs only, as OpenSSH writes them.
+    refused(
+        &format!("ssh-rsa\u{3000}{rsa_data}"),
+        InvalidPublicKeyReason::MissingKeyData,
+    );
+    assert!(matches!(
+        PublicKey::parse(&format!("ssh-rsa {rsa_data}\u{3000}x@y")).unwrap_err(),
+        ModelError::InvalidPublicKey(InvalidPublicKeyReason::InvalidBase64 { .. })
+    ));
     refused(
         &format!("ssh-rsa {rsa_data}\nssh-rsa {rsa_data}"),
         InvalidPublicKeyReason::NotOneLine,
