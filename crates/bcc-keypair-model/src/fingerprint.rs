@@ -16,13 +16,13 @@ use md5::{Digest, Md5};
 /// );
 /// ```
 pub fn fingerprint(blob: &[u8]) -> String {
-    let digest = Md5::digest(blob);
-    let mut out = String::with_capacity(digest.len() * 3);
-    for (index, byte) in digest.iter().enumerate() {
-        if index > 0 {
+    let hex = hex::encode(Md5::digest(blob));
+    let mut out = String::with_capacity(hex.len() / 2 * 3);
+    for (index, digit) in hex.chars().enumerate() {
+        if index > 0 && index % 2 == 0 {
             out.push(':');
         }
-        out.push_str(&hex::encode([*byte]));
+        out.push(digit);
     }
     out
 }

@@ -120,12 +120,22 @@ impl KeyPolicy {
 /// assert!(PublicKey::parse("ssh-rsa AAAA").is_err());
 /// # Ok::<(), bcc_keypair_model::ModelError>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct PublicKey {
     text: String,
     algorithm: KeyAlgorithm,
     blob: Vec<u8>,
     comment_start: Option<usize>,
+}
+
+/// Shows the algorithm and the text; the blob is the text's base64 field decoded.
+impl std::fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PublicKey")
+            .field("algorithm", &self.algorithm)
+            .field("text", &self.text)
+            .finish_non_exhaustive()
+    }
 }
 
 impl PublicKey {
