@@ -1,6 +1,6 @@
 //! List key pairs: the query (`marker`, `maxKeys`, `name`) and the page (`keypair-api.md` §6.3).
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::ModelError;
 use crate::keypair::KeypairModel;
@@ -10,11 +10,11 @@ pub const MAX_KEYS_LIMIT: u32 = 1000;
 
 /// One page of `GET /v2/keypair` (`keypair-api.md` §6.3).
 ///
-/// Written with `nextMarker` only when it is `Some` (a server sets it only when
-/// `is_truncated`), and `keypairs` always as an array so Python code can iterate it.
-/// Read leniently: absent or `null` `keypairs` is an empty page, other absent fields take
-/// their zero values.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Written with `nextMarker` only when the page is truncated and a next marker is set
+/// (§6.3: absent when `isTruncated` is false), and `keypairs` always as an array so Python
+/// code can iterate it. Read leniently: absent or `null` `keypairs` is an empty page, other
+/// absent fields take their zero values.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListKeypairsResponse {
     /// `marker`: where this page starts (`""` for the first page).
@@ -23,8 +23,8 @@ pub struct ListKeypairsResponse {
     /// `isTruncated`: more items follow.
     #[serde(default, deserialize_with = "crate::keypair::null_as_default")]
     pub is_truncated: bool,
-    /// `nextMarker`: where the next page starts; absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `nextMarker`: where the next page starts; not written on the last page.
+    #[serde(default)]
     pub next_marker: Option<String>,
     /// `maxKeys`: the page size actually used.
     #[serde(default, deserialize_with = "crate::keypair::null_as_default")]
@@ -32,6 +32,31 @@ pub struct ListKeypairsResponse {
     /// `keypairs`: the page.
     #[serde(default, deserialize_with = "keypairs_or_empty")]
     pub keypairs: Vec<KeypairModel>,
+}
+
+/// The written form of [`ListKeypairsResponse`], in the field order of the doc example.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ListWireOut<'a> {
+    marker: &'a str,
+    is_truncated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_marker: Option<&'a str>,
+    max_keys: u32,
+    keypairs: &'a [KeypairModel],
+}
+
+impl Serialize for ListKeypairsResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        ListWireOut {
+            marker: &self.marker,
+            is_truncated: self.is_truncated,
+            next_marker: self.next_marker.as_deref().filter(|_| self.is_truncated),
+            max_keys: self.max_keys,
+            keypairs: &self.keypairs,
+        }
+        .serialize(serializer)
+    }
 }
 
 fn keypairs_or_empty<'de, D: Deserializer<'de>>(

@@ -389,6 +389,25 @@ fn list_response_edges() {
         r#"{"marker":"","isTruncated":false,"maxKeys":1000,"keypairs":[]}"#,
         &empty,
     );
+    // nextMarker is written only on a truncated page.
+    let stray_marker = ListKeypairsResponse {
+        next_marker: Some("k-x".to_owned()),
+        ..empty.clone()
+    };
+    assert!(
+        serde_json::to_value(&stray_marker)
+            .unwrap()
+            .get("nextMarker")
+            .is_none()
+    );
+    let truncated = ListKeypairsResponse {
+        is_truncated: true,
+        ..stray_marker
+    };
+    assert_eq!(
+        serde_json::to_value(&truncated).unwrap()["nextMarker"],
+        "k-x"
+    );
     // Lenient reading: keypairs absent or null is an empty page.
     for body in [
         r#"{"marker":"","isTruncated":false,"maxKeys":1000}"#,
