@@ -213,3 +213,85 @@ pub enum InvalidPublicKeyReason {
         embedded: String,
     },
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_names_its_code_and_reads_clearly() {
+        let cases: Vec<(ModelError, ErrorCode, &str)> = vec![
+            (
+                ModelError::InvalidName(InvalidNameReason::ForbiddenCharacter {
+                    character: ' ',
+                    position: 2,
+                }),
+                ErrorCode::KeypairNameInvalid,
+                "invalid key pair name: character ' ' at position 2 is not allowed (only ASCII letters, digits, Chinese characters and - _ / . are)",
+            ),
+            (
+                ModelError::InvalidName(InvalidNameReason::TooLong { chars: 66 }),
+                ErrorCode::KeypairNameInvalid,
+                "invalid key pair name: the name has 66 characters, at most 65 are allowed",
+            ),
+            (
+                ModelError::InvalidDescription(InvalidDescriptionReason::TooLong { chars: 141 }),
+                ErrorCode::KeypairDescriptionInvalid,
+                "invalid key pair description: the description has 141 characters, at most 140 are allowed",
+            ),
+            (
+                ModelError::InvalidId {
+                    kind: IdKind::Keypair,
+                    reason: InvalidIdReason::Empty,
+                },
+                ErrorCode::KeypairNotExist,
+                "invalid key pair id: the id is empty",
+            ),
+            (
+                ModelError::InvalidId {
+                    kind: IdKind::Instance,
+                    reason: InvalidIdReason::TooLong { chars: 129 },
+                },
+                ErrorCode::InstanceNotExist,
+                "invalid instance id: the id has 129 characters, at most 128 are allowed",
+            ),
+            (
+                ModelError::InvalidPublicKey(InvalidPublicKeyReason::UnsupportedKeyType {
+                    key_type: "ssh-foo".to_owned(),
+                }),
+                ErrorCode::PublicKeyFormatInvalid,
+                "invalid public key: key type \"ssh-foo\" is not supported (ssh-rsa, ssh-dss, ecdsa-sha2-nistp256, ecdsa-sha2-nistp384 and ecdsa-sha2-nistp521 are)",
+            ),
+            (
+                ModelError::BodyNotUtf8 { valid_up_to: 3 },
+                ErrorCode::InvalidHttpRequest,
+                "request body is not valid UTF-8 (first invalid byte at offset 3)",
+            ),
+            (
+                ModelError::MalformedJson {
+                    detail: "the body is empty".to_owned(),
+                },
+                ErrorCode::MalformedJson,
+                "malformed JSON body: the body is empty",
+            ),
+            (
+                ModelError::InappropriateJson {
+                    detail: "missing field `name`".to_owned(),
+                },
+                ErrorCode::InappropriateJson,
+                "inappropriate JSON body: missing field `name`",
+            ),
+            (
+                ModelError::InvalidMaxKeys {
+                    value: "x".to_owned(),
+                },
+                ErrorCode::InvalidHttpRequest,
+                "maxKeys must be an integer, got \"x\"",
+            ),
+        ];
+        for (error, code, display) in cases {
+            assert_eq!(error.code(), code, "{error:?}");
+            assert_eq!(error.to_string(), display);
+        }
+    }
+}

@@ -102,7 +102,9 @@ impl KeyPolicy {
 /// dsa and ecdsa keys `keypair-api.md` §5 documents. `ssh-ed25519` is refused by default:
 /// although OpenSSH has generated such keys by default for years, the import page lists
 /// only rsa/dsa/ecdsa, and a simulator that accepted more would let clients pass tests the
-/// real service fails. [`KeyPolicy::AlsoEd25519`] opts in.
+/// real service fails. [`KeyPolicy::AlsoEd25519`] opts in. The bare words `rsa`, `dsa` and
+/// `ecdsa` in the documentation name key families; they are not type words any OpenSSH tool
+/// writes, so a line starting with them is refused like any other unknown type.
 ///
 /// The blob must be valid base64, decode as an SSH public key (parsed with the `ssh-key`
 /// crate), have no trailing bytes, and name the same algorithm as the type word. A trailing
