@@ -1,0 +1,190 @@
+//! Access keys, secrets and session tokens, and the lookup a verifier uses.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::hash::BuildHasher;
+use std::sync::Arc;
+
+/// A secret access key. `Debug` never prints it; call [`SecretKey::expose`]
+/// where the bytes are really needed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretKey(String);
+
+impl SecretKey {
+    /// The secret text.
+    #[must_use]
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretKey(**redacted**)")
+    }
+}
+
+/// An STS session token. `Debug` never prints it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SessionToken(String);
+
+impl SessionToken {
+    /// The token text.
+    #[must_use]
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SessionToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SessionToken(**redacted**)")
+    }
+}
+
+/// An access key id with its secret and, for STS credentials, a session token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    access_key_id: String,
+    secret_access_key: SecretKey,
+    session_token: Option<SessionToken>,
+}
+
+impl Credentials {
+    /// Long-term credentials: an access key id and its secret.
+    pub fn new(access_key_id: impl Into<String>, secret_access_key: impl Into<String>) -> Self {
+        Self {
+            access_key_id: access_key_id.into(),
+            secret_access_key: SecretKey(secret_access_key.into()),
+            session_token: None,
+        }
+    }
+
+    /// The same credentials with an STS session token. The signer then sends
+    /// it in `x-bce-security-token`, and a verifier requires it.
+    #[must_use]
+    pub fn with_session_token(mut self, token: impl Into<String>) -> Self {
+        self.session_token = Some(SessionToken(token.into()));
+        self
+    }
+
+    /// The access key id (not secret).
+    #[must_use]
+    pub fn access_key_id(&self) -> &str {
+        &self.access_key_id
+    }
+
+    /// The secret access key.
+    #[must_use]
+    pub fn secret_access_key(&self) -> &SecretKey {
+        &self.secret_access_key
+    }
+
+    /// The session token, for STS credentials.
+    #[must_use]
+    pub fn session_token(&self) -> Option<&SessionToken> {
+        self.session_token.as_ref()
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &self.secret_access_key)
+            .field("session_token", &self.session_token)
+            .finish()
+    }
+}
+
+/// Where a verifier finds the credentials that belong to an access key id.
+///
+/// One method, with blanket impls for references, `Box` and `Arc`, so a server
+/// can hand in whatever it keeps its accounts in.
+pub trait CredentialStore {
+    /// The credentials of `access_key_id`, or `None` when the key is unknown.
+    fn lookup(&self, access_key_id: &str) -> Option<Credentials>;
+}
+
+impl<S: BuildHasher> CredentialStore for HashMap<String, Credentials, S> {
+    fn lookup(&self, access_key_id: &str) -> Option<Credentials> {
+        self.get(access_key_id).cloned()
+    }
+}
+
+impl<T: CredentialStore + ?Sized> CredentialStore for &T {
+    fn lookup(&self, access_key_id: &str) -> Option<Credentials> {
+        (**self).lookup(access_key_id)
+    }
+}
+
+impl<T: CredentialStore + ?Sized> CredentialStore for Box<T> {
+    fn lookup(&self, access_key_id: &str) -> Option<Credentials> {
+        (**self).lookup(access_key_id)
+    }
+}
+
+impl<T: CredentialStore + ?Sized> CredentialStore for Arc<T> {
+    fn lookup(&self, access_key_id: &str) -> Option<Credentials> {
+        (**self).lookup(access_key_id)
+    }
+}
+
+impl CredentialStore for Credentials {
+    /// A single set of credentials is a store that knows exactly one key.
+    fn lookup(&self, access_key_id: &str) -> Option<Credentials> {
+        (self.access_key_id == access_key_id).then(|| self.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_redacts_secret_and_token() {
+        let creds =
+            Credentials::new("AKID-visible", "very-secret-sk").with_session_token("sts-tok-123");
+        let shown = format!(
+            "{creds:?} {:?} {:?}",
+            creds.secret_access_key(),
+            creds.session_token()
+        );
+        assert!(shown.contains("AKID-visible"), "{shown}");
+        assert!(!shown.contains("very-secret-sk"), "{shown}");
+        assert!(!shown.contains("sts-tok-123"), "{shown}");
+        assert!(shown.contains("SecretKey(**redacted**)"), "{shown}");
+        assert!(shown.contains("SessionToken(**redacted**)"), "{shown}");
+        let alternate = format!("{creds:#?}");
+        assert!(!alternate.contains("very-secret-sk") && !alternate.contains("sts-tok-123"));
+    }
+
+    #[test]
+    fn expose_returns_the_text() {
+        let creds = Credentials::new("ak", "sk").with_session_token("tok");
+        assert_eq!(creds.access_key_id(), "ak");
+        assert_eq!(creds.secret_access_key().expose(), "sk");
+        assert_eq!(creds.session_token().map(SessionToken::expose), Some("tok"));
+        assert!(Credentials::new("ak", "sk").session_token().is_none());
+    }
+
+    #[test]
+    fn stores_look_up_by_access_key() {
+        let mut map = HashMap::new();
+        map.insert("ak".to_owned(), Credentials::new("ak", "sk"));
+        assert_eq!(
+            map.lookup("ak")
+                .map(|c| c.secret_access_key().expose().to_owned()),
+            Some("sk".to_owned())
+        );
+        assert!(map.lookup("other").is_none());
+        let shared: Arc<dyn CredentialStore> = Arc::new(map);
+        fn knows(store: impl CredentialStore, key: &str) -> bool {
+            store.lookup(key).is_some()
+        }
+        assert!(knows(&shared, "ak") && knows(Arc::clone(&shared), "ak"));
+        assert!(knows(Box::new(Credentials::new("ak", "sk")), "ak"));
+        let single = Credentials::new("one", "s");
+        assert!(single.lookup("one").is_some() && single.lookup("two").is_none());
+    }
+}

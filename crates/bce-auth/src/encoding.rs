@@ -1,0 +1,102 @@
+//! `UriEncode` of auth-v1.md §2.1, on top of the `percent-encoding` crate.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode, percent_encode};
+use std::borrow::Cow;
+
+/// Every byte except the RFC 3986 unreserved set `A–Z a–z 0–9 - . _ ~` is
+/// written as `%XX` with upper-case hex (auth-v1.md §2.1). Non-ASCII bytes are
+/// always encoded by `percent-encoding`.
+const URI_ENCODE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// `UriEncodeExceptSlash`: the same set with `/` kept (canonical URI).
+const URI_ENCODE_EXCEPT_SLASH: &AsciiSet = &URI_ENCODE.remove(b'/');
+
+/// `UriEncode(input)`: percent-encodes every byte outside `A–Z a–z 0–9 - . _ ~`.
+///
+/// ```
+/// assert_eq!(bce_auth::uri_encode("a b/c~d*e%f"), "a%20b%2Fc~d%2Ae%25f");
+/// assert_eq!(bce_auth::uri_encode("测试"), "%E6%B5%8B%E8%AF%95");
+/// ```
+#[must_use]
+pub fn uri_encode(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    push_encoded(&mut out, input.as_bytes());
+    out
+}
+
+/// `UriEncodeExceptSlash(input)`: like [`uri_encode`] but keeps `/`.
+///
+/// ```
+/// assert_eq!(bce_auth::uri_encode_except_slash("/example/测试"), "/example/%E6%B5%8B%E8%AF%95");
+/// ```
+#[must_use]
+pub fn uri_encode_except_slash(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    push_encoded_except_slash(&mut out, input.as_bytes());
+    out
+}
+
+/// Appends `UriEncode(input)` to `out`.
+pub(crate) fn push_encoded(out: &mut String, input: &[u8]) {
+    out.extend(percent_encode(input, URI_ENCODE));
+}
+
+/// Appends `UriEncodeExceptSlash(input)` to `out`.
+pub(crate) fn push_encoded_except_slash(out: &mut String, input: &[u8]) {
+    out.extend(percent_encode(input, URI_ENCODE_EXCEPT_SLASH));
+}
+
+/// Appends `UriEncode(ascii_lowercase(input))` to `out` without a temporary
+/// copy: ASCII lower-casing maps unreserved bytes to unreserved bytes and
+/// leaves every other byte alone, so lower-casing the unescaped runs of the
+/// encoded output is the same thing (escapes keep their upper-case hex).
+pub(crate) fn push_encoded_lowercase(out: &mut String, input: &[u8]) {
+    for chunk in percent_encode(input, URI_ENCODE) {
+        if chunk.starts_with('%') {
+            out.push_str(chunk);
+        } else {
+            let start = out.len();
+            out.push_str(chunk);
+            out[start..].make_ascii_lowercase();
+        }
+    }
+}
+
+/// Percent-decodes once. `+` stays a literal plus (auth-v1.md §8: decoding
+/// `+` as space breaks Go and Python requests). Invalid escapes stay as they are.
+pub(crate) fn decode_once(input: &str) -> Cow<'_, [u8]> {
+    percent_decode(input.as_bytes()).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn official_examples() {
+        // auth-v1.md §2.1 and §2.2
+        assert_eq!(uri_encode("测试"), "%E6%B5%8B%E8%AF%95");
+        assert_eq!(uri_encode(" *~%+=&:/"), "%20%2A~%25%2B%3D%26%3A%2F");
+        assert_eq!(
+            uri_encode_except_slash("/example/测试"),
+            "/example/%E6%B5%8B%E8%AF%95"
+        );
+        assert_eq!(uri_encode("AZaz09-._~"), "AZaz09-._~");
+    }
+
+    #[test]
+    fn lowercase_encoding_keeps_escape_case() {
+        let mut out = String::new();
+        push_encoded_lowercase(&mut out, "X-Bce-Meta:Ä".as_bytes());
+        assert_eq!(out, "x-bce-meta%3A%C3%84");
+    }
+
+    #[test]
+    fn decoding_keeps_plus_and_bad_escapes() {
+        assert_eq!(&*decode_once("a+b%2Bc%20d%zz%"), b"a+b+c d%zz%");
+    }
+}

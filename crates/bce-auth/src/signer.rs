@@ -1,0 +1,672 @@
+//! The sans-IO signer: a borrowed request description in, the
+//! `Authorization` value and the headers to add out (auth-v1.md §2).
+
+use crate::canonical::{
+    self, SortedLines, is_bce_header, is_default_named_header, is_token, push_header_line,
+    push_query_line, trim_ascii_whitespace, trim_unicode_whitespace,
+};
+use crate::credentials::{Credentials, SecretKey};
+use crate::error::SigningError;
+use crate::timestamp;
+use chrono::{DateTime, Datelike, Utc};
+use hmac::Mac;
+use std::fmt;
+
+/// Header carrying the request time (auth-v1.md §4 step 6, §5 step 6).
+pub const X_BCE_DATE: &str = "x-bce-date";
+/// Header carrying an STS session token (auth-v1.md §5 step 5).
+pub const X_BCE_SECURITY_TOKEN: &str = "x-bce-security-token";
+/// Version tag, the first field of the auth string (auth-v1.md §1).
+pub const AUTH_VERSION: &str = "bce-auth-v1";
+/// Default validity of a signature in seconds (auth-v1.md §1).
+pub const DEFAULT_EXPIRATION_SECS: u32 = 1800;
+
+/// A borrowed description of the request to sign.
+#[derive(Clone, Copy, Debug)]
+pub struct SignableRequest<'a> {
+    /// HTTP method, used as given (BCE methods are upper case).
+    pub method: &'a str,
+    /// The path, *unencoded* (e.g. `/v2/keypair/k-abc`) under
+    /// [`PathEncoding::Encode`]; the exact canonical URI under
+    /// [`PathEncoding::Verbatim`].
+    pub path: &'a str,
+    /// Query parameters, unencoded. `None` is a flag parameter such as
+    /// `attach`, canonicalised as `attach=`.
+    pub query: &'a [(&'a str, Option<&'a str>)],
+    /// Headers as they will be sent. Each pair is one canonical line; pass one
+    /// pair per name with repeated values joined by `,` (the verifier merges
+    /// repeated headers that way).
+    pub headers: &'a [(&'a str, &'a str)],
+}
+
+/// Which headers go into the canonical request (auth-v1.md §2.4).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum HeadersToSign {
+    /// `host`, `content-length`, `content-type`, `content-md5` and every
+    /// `x-bce-*` header (under [`Compat::Go`] without `x-bce-request-id`).
+    #[default]
+    Default,
+    /// Exactly these header names (ASCII case-insensitive) under
+    /// [`Compat::Standard`]. An empty list means [`HeadersToSign::Default`],
+    /// because an empty `signedHeaders` field means the default set on the
+    /// wire. [`Compat::Python`] and [`Compat::Go`] apply their SDK's rules to
+    /// the list instead (see [`Compat`]).
+    Only(Vec<String>),
+}
+
+/// How the `signedHeaders` field of the auth string is written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SignedHeadersField {
+    /// The lower-case names actually signed, sorted, joined by `;` (Go, Java).
+    /// The default: the field then says exactly what was signed, so a
+    /// verifier never has to guess.
+    #[default]
+    Listed,
+    /// Always empty (`…/1800//sig`), which tells verifiers "the default set"
+    /// (the Python SDK with its default header set).
+    Empty,
+    /// The names of [`HeadersToSign::Only`] exactly as given, unsorted; empty
+    /// for the default set. Reproduces the Python SDK byte for byte, even
+    /// where its field disagrees with what it signed (auth-v1.md §4 step 4).
+    AsRequested,
+}
+
+/// How the request path becomes the canonical URI.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PathEncoding {
+    /// `UriEncodeExceptSlash` of the unencoded path, `/` for an empty path, a
+    /// leading `/` added when missing (the documented rule; Go, Java).
+    #[default]
+    Encode,
+    /// The path is the canonical URI as given, byte for byte (the Python SDK,
+    /// auth-v1.md §4 step 1). The caller must then send that same path.
+    Verbatim,
+}
+
+/// Which signer's rules pick, trim and filter headers and query parameters.
+///
+/// | rule | `Standard` | `Python` (§4) | `Go` (§5) |
+/// |------|------------|---------------|-----------|
+/// | `authorization` query param | dropped (any case) | signed | dropped (any case) |
+/// | explicit header list | exactly the list | list ∪ every `x-bce-*` | list ∪ `x-bce-*` except `x-bce-request-id` |
+/// | default set | §2.4 | §2.4 | §2.4 without `x-bce-request-id` |
+/// | list entries compared | case-insensitively | as given (`Host` matches nothing) | as given |
+/// | empty explicit list | default set | default set | only `x-bce-*` (Go nil map) |
+/// | `Authorization` header | never signed | signed if listed | never signed |
+/// | header names | ASCII-trimmed | ASCII-trimmed | as given |
+/// | header values trimmed | ASCII whitespace | ASCII whitespace | Unicode whitespace |
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Compat {
+    /// auth-v1.md §2: the documented algorithm.
+    #[default]
+    Standard,
+    /// `bce-python-sdk` 0.9.79 `bce_v1_signer.sign`, quirks included.
+    Python,
+    /// `bce-sdk-go` 0.9.273 `BceV1Signer.Sign`, quirks included.
+    Go,
+}
+
+/// Options of [`sign`]. Build with struct update syntax:
+/// `SigningSettings { expiration_secs: 600, ..SigningSettings::default() }`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SigningSettings {
+    /// Validity of the signature from the signing time; default 1800.
+    pub expiration_secs: u32,
+    /// Which headers to sign; default [`HeadersToSign::Default`].
+    pub headers_to_sign: HeadersToSign,
+    /// How to write the `signedHeaders` field; default [`SignedHeadersField::Listed`].
+    pub signed_headers_field: SignedHeadersField,
+    /// How to turn the path into the canonical URI; default [`PathEncoding::Encode`].
+    pub path_encoding: PathEncoding,
+    /// Whose header and query rules to follow; default [`Compat::Standard`].
+    pub compat: Compat,
+    /// Add `x-bce-date` (the signing time) when the request has none; default
+    /// `true`. Reproducing an SDK call exactly needs `false`.
+    pub add_date_header: bool,
+}
+
+impl Default for SigningSettings {
+    fn default() -> Self {
+        Self {
+            expiration_secs: DEFAULT_EXPIRATION_SECS,
+            headers_to_sign: HeadersToSign::Default,
+            signed_headers_field: SignedHeadersField::Listed,
+            path_encoding: PathEncoding::Encode,
+            compat: Compat::Standard,
+            add_date_header: true,
+        }
+    }
+}
+
+impl SigningSettings {
+    /// Signs as the Python SDK's BCC client does: path verbatim, Python rules,
+    /// empty `signedHeaders` field.
+    #[must_use]
+    pub fn python_sdk() -> Self {
+        Self {
+            signed_headers_field: SignedHeadersField::AsRequested,
+            path_encoding: PathEncoding::Verbatim,
+            compat: Compat::Python,
+            ..Self::default()
+        }
+    }
+
+    /// Signs as the Go SDK's BCC client does: encoded path, Go rules, sorted
+    /// `signedHeaders` field.
+    #[must_use]
+    pub fn go_sdk() -> Self {
+        Self {
+            compat: Compat::Go,
+            ..Self::default()
+        }
+    }
+}
+
+/// The result of [`sign`]: what the caller adds to the request.
+#[derive(Clone)]
+pub struct SigningOutput {
+    authorization: String,
+    prefix_len: usize,
+    headers: Vec<(&'static str, String)>,
+    canonical_request: String,
+}
+
+impl SigningOutput {
+    /// The value of the `Authorization` header.
+    #[must_use]
+    pub fn authorization(&self) -> &str {
+        &self.authorization
+    }
+
+    /// Headers the caller must add before sending: `x-bce-date` when the
+    /// request had none (and [`SigningSettings::add_date_header`] is set), and
+    /// `x-bce-security-token` for session credentials when the request carries
+    /// no token. They took part in signing like any other header.
+    #[must_use]
+    pub fn headers(&self) -> &[(&'static str, String)] {
+        &self.headers
+    }
+
+    /// The canonical request that was signed, for diagnostics (no secrets).
+    #[must_use]
+    pub fn canonical_request(&self) -> &str {
+        &self.canonical_request
+    }
+
+    /// `bce-auth-v1/{ak}/{timestamp}/{expiration}`.
+    #[must_use]
+    pub fn auth_string_prefix(&self) -> &str {
+        self.authorization
+            .get(..self.prefix_len)
+            .unwrap_or_default()
+    }
+
+    /// The `signedHeaders` field as written.
+    #[must_use]
+    pub fn signed_headers_field(&self) -> &str {
+        let end = self.authorization.len().saturating_sub(65);
+        self.authorization
+            .get(self.prefix_len + 1..end)
+            .unwrap_or_default()
+    }
+
+    /// The signature: 64 lower-case hex digits.
+    #[must_use]
+    pub fn signature(&self) -> &str {
+        let start = self.authorization.len().saturating_sub(64);
+        self.authorization.get(start..).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for SigningOutput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The added headers may hold the session token: show names only.
+        let names: Vec<&str> = self.headers.iter().map(|(name, _)| *name).collect();
+        f.debug_struct("SigningOutput")
+            .field("authorization", &self.authorization)
+            .field("added_headers", &names)
+            .field("canonical_request", &self.canonical_request)
+            .finish()
+    }
+}
+
+/// The signing key of one auth-string prefix (auth-v1.md §2.3). `Debug`
+/// redacts it: whoever holds it can sign requests for that period.
+#[derive(Clone)]
+pub struct SigningKey {
+    hex: [u8; 64],
+}
+
+impl SigningKey {
+    /// `hex(HMAC-SHA256(SK, authStringPrefix))`.
+    #[must_use]
+    pub fn derive(secret: &SecretKey, auth_string_prefix: &str) -> Self {
+        Self {
+            hex: canonical::signing_key_hex(secret.expose(), auth_string_prefix),
+        }
+    }
+
+    /// The key as 64 lower-case hex digits (what keys the second HMAC).
+    #[must_use]
+    pub fn expose_hex(&self) -> &str {
+        canonical::hex_str(&self.hex)
+    }
+
+    /// `hex(HMAC-SHA256(signingKeyHex, canonicalRequest))`.
+    #[must_use]
+    pub fn sign(&self, canonical_request: &str) -> String {
+        let mut mac = canonical::keyed_hmac(&self.hex);
+        mac.update(canonical_request.as_bytes());
+        canonical::hex_str(&canonical::finish_hex(mac)).to_owned()
+    }
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SigningKey(**redacted**)")
+    }
+}
+
+/// The list of names a header is matched against, after each profile's rule
+/// for an empty explicit list.
+enum Selection<'s> {
+    DefaultSet,
+    Listed(&'s [String]),
+}
+
+/// Signs `request` at `time`: returns the `Authorization` value and the
+/// headers to add. Never reads the clock and performs no IO.
+///
+/// # Errors
+/// [`SigningError`] when the input cannot give a well-formed auth string: an
+/// empty access key or one with `/`, a method that is not a token, a signed
+/// header name that is not a token, expiration 0, or a year outside 0..=9999.
+pub fn sign(
+    request: &SignableRequest<'_>,
+    credentials: &Credentials,
+    time: DateTime<Utc>,
+    settings: &SigningSettings,
+) -> Result<SigningOutput, SigningError> {
+    let access_key_id = credentials.access_key_id();
+    if access_key_id.is_empty()
+        || access_key_id.contains('/')
+        || access_key_id.chars().any(char::is_control)
+    {
+        return Err(SigningError::InvalidAccessKeyId);
+    }
+    if !is_token(request.method) {
+        return Err(SigningError::InvalidMethod {
+            method: request.method.to_owned(),
+        });
+    }
+    if settings.expiration_secs == 0 {
+        return Err(SigningError::InvalidExpiration);
+    }
+    let timestamp_bytes =
+        timestamp::format(&time).ok_or(SigningError::TimestampOutOfRange { year: time.year() })?;
+    let timestamp = std::str::from_utf8(&timestamp_bytes).unwrap_or_default();
+
+    let compat = settings.compat;
+    let mut added: Vec<(&'static str, String)> = Vec::new();
+    if settings.add_date_header && !has_header(request.headers, X_BCE_DATE) {
+        added.push((X_BCE_DATE, timestamp.to_owned()));
+    }
+    if let Some(token) = credentials.session_token()
+        && !has_header(request.headers, X_BCE_SECURITY_TOKEN)
+        && !request
+            .query
+            .iter()
+            .any(|(key, _)| *key == X_BCE_SECURITY_TOKEN)
+    {
+        // Go adds the token header itself unless a query parameter of that
+        // name carries it (auth-v1.md §5 step 5); Java and the Python BOS
+        // client do the same before signing.
+        added.push((X_BCE_SECURITY_TOKEN, token.expose().to_owned()));
+    }
+
+    let selection = match (&settings.headers_to_sign, compat) {
+        (HeadersToSign::Only(list), Compat::Go) => Selection::Listed(list),
+        (HeadersToSign::Only(list), _) if !list.is_empty() => Selection::Listed(list),
+        _ => Selection::DefaultSet,
+    };
+
+    // One capacity estimate for the whole canonical request: the inputs plus
+    // room for escapes, so the common request never reallocates.
+    let input_len = request.method.len()
+        + request.path.len()
+        + request
+            .query
+            .iter()
+            .map(|(k, v)| k.len() + v.map_or(0, str::len) + 2)
+            .sum::<usize>()
+        + request
+            .headers
+            .iter()
+            .map(|(n, v)| n.len() + v.len() + 2)
+            .sum::<usize>()
+        + added
+            .iter()
+            .map(|(n, v)| n.len() + v.len() + 2)
+            .sum::<usize>();
+    let mut canonical_request = String::with_capacity(input_len + input_len / 2 + 16);
+    let mut lines =
+        SortedLines::with_capacity(input_len + input_len / 2, request.headers.len() + 4);
+
+    canonical_request.push_str(request.method);
+    canonical_request.push('\n');
+    match settings.path_encoding {
+        PathEncoding::Encode => {
+            canonical::push_encoded_path(&mut canonical_request, request.path.as_bytes())
+        }
+        PathEncoding::Verbatim => canonical_request.push_str(request.path),
+    }
+    canonical_request.push('\n');
+
+    for (key, value) in request.query {
+        // The Python signer's `authorization` exclusion never fires (it
+        // compares the method object `k.lower`), auth-v1.md §4 step 2.
+        if compat != Compat::Python && key.eq_ignore_ascii_case("authorization") {
+            continue;
+        }
+        push_query_line(&mut lines, key.as_bytes(), value.map(str::as_bytes));
+    }
+    lines.push_sorted(&mut canonical_request, '&', false);
+    canonical_request.push('\n');
+
+    lines.clear();
+    let mut names = SortedLines::default();
+    let want_names = settings.signed_headers_field == SignedHeadersField::Listed;
+    let all_headers = request
+        .headers
+        .iter()
+        .map(|(n, v)| (*n, *v))
+        .chain(added.iter().map(|(n, v)| (*n, v.as_str())));
+    for (raw_name, raw_value) in all_headers {
+        let (name, value) = match compat {
+            Compat::Go => (raw_name, trim_unicode_whitespace(raw_value)),
+            Compat::Standard | Compat::Python => (
+                trim_ascii_whitespace(raw_name),
+                trim_ascii_whitespace(raw_value),
+            ),
+        };
+        if value.is_empty() || !is_selected(name, compat, &selection) {
+            continue;
+        }
+        if !is_token(name) {
+            return Err(SigningError::InvalidHeaderName {
+                name: raw_name.to_owned(),
+            });
+        }
+        push_header_line(&mut lines, name, value);
+        if want_names {
+            let start = names.begin_line();
+            let buffer = names.buffer();
+            buffer.push_str(name);
+            buffer[start..].make_ascii_lowercase();
+            names.end_line(start);
+        }
+    }
+    lines.push_sorted(&mut canonical_request, '\n', false);
+
+    let mut field = String::new();
+    match settings.signed_headers_field {
+        SignedHeadersField::Listed => names.push_sorted(&mut field, ';', true),
+        SignedHeadersField::Empty => {}
+        SignedHeadersField::AsRequested => {
+            if let HeadersToSign::Only(list) = &settings.headers_to_sign {
+                for (index, name) in list.iter().enumerate() {
+                    if !is_token(name) {
+                        return Err(SigningError::InvalidHeaderName { name: name.clone() });
+                    }
+                    if index > 0 {
+                        field.push(';');
+                    }
+                    field.push_str(name);
+                }
+            }
+        }
+    }
+
+    let mut authorization = String::with_capacity(
+        AUTH_VERSION.len() + access_key_id.len() + timestamp.len() + field.len() + 16 + 64,
+    );
+    authorization.push_str(AUTH_VERSION);
+    authorization.push('/');
+    authorization.push_str(access_key_id);
+    authorization.push('/');
+    authorization.push_str(timestamp);
+    authorization.push('/');
+    authorization.push_str(itoa_u32(settings.expiration_secs, &mut [0u8; 10]));
+    let prefix_len = authorization.len();
+
+    let key_hex =
+        canonical::signing_key_hex(credentials.secret_access_key().expose(), &authorization);
+    let mut mac = canonical::keyed_hmac(&key_hex);
+    mac.update(canonical_request.as_bytes());
+    let signature = canonical::finish_hex(mac);
+
+    authorization.push('/');
+    authorization.push_str(&field);
+    authorization.push('/');
+    authorization.push_str(canonical::hex_str(&signature));
+
+    Ok(SigningOutput {
+        authorization,
+        prefix_len,
+        headers: added,
+        canonical_request,
+    })
+}
+
+/// Decimal digits of `value` written into `buffer`, without allocating.
+fn itoa_u32(mut value: u32, buffer: &mut [u8; 10]) -> &str {
+    let mut start = buffer.len();
+    loop {
+        start -= 1;
+        // value % 10 < 10, so the cast cannot truncate.
+        buffer[start] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buffer[start..]).unwrap_or_default()
+}
+
+fn has_header(headers: &[(&str, &str)], wanted: &str) -> bool {
+    headers
+        .iter()
+        .any(|(name, _)| trim_ascii_whitespace(name).eq_ignore_ascii_case(wanted))
+}
+
+/// `lowercase(name) == given`, the comparison both SDKs make against the
+/// caller's list (so a capitalised entry matches nothing).
+fn lowercase_equals(name: &str, given: &str) -> bool {
+    name.len() == given.len()
+        && name
+            .bytes()
+            .zip(given.bytes())
+            .all(|(n, g)| n.to_ascii_lowercase() == g)
+}
+
+/// Whether a header (name already trimmed per profile) is signed; see the
+/// table on [`Compat`].
+fn is_selected(name: &str, compat: Compat, selection: &Selection<'_>) -> bool {
+    let authorization = name.eq_ignore_ascii_case("authorization");
+    match compat {
+        Compat::Standard => {
+            !authorization
+                && match selection {
+                    Selection::DefaultSet => is_default_named_header(name) || is_bce_header(name),
+                    Selection::Listed(list) => {
+                        list.iter().any(|given| name.eq_ignore_ascii_case(given))
+                    }
+                }
+        }
+        Compat::Python => match selection {
+            Selection::DefaultSet => is_default_named_header(name) || is_bce_header(name),
+            Selection::Listed(list) => {
+                is_bce_header(name) || list.iter().any(|given| lowercase_equals(name, given))
+            }
+        },
+        Compat::Go => {
+            !authorization
+                && ((is_bce_header(name) && !name.eq_ignore_ascii_case("x-bce-request-id"))
+                    || match selection {
+                        Selection::DefaultSet => is_default_named_header(name),
+                        Selection::Listed(list) => {
+                            list.iter().any(|given| lowercase_equals(name, given))
+                        }
+                    })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn official_time() -> DateTime<Utc> {
+        Utc.timestamp_opt(1_430_123_029, 0)
+            .single()
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn official_example_default_headers() {
+        // auth-v1.md §3
+        let request = SignableRequest {
+            method: "PUT",
+            path: "/v1/test/myfolder/readme.txt",
+            query: &[
+                ("partNumber", Some("9")),
+                ("uploadId", Some("a44cc9bab11cbd156984767aad637851")),
+            ],
+            headers: &[
+                ("Host", "bj.bcebos.com"),
+                ("Date", "Mon, 27 Apr 2015 16:23:49 +0800"),
+                ("Content-Type", "text/plain"),
+                ("Content-Length", "8"),
+                ("Content-Md5", "NFzcPqhviddjRNnSOGo4rw=="),
+                ("x-bce-date", "2015-04-27T08:23:49Z"),
+            ],
+        };
+        let creds = Credentials::new("a".repeat(32), "b".repeat(32));
+        let settings = SigningSettings {
+            signed_headers_field: SignedHeadersField::Empty,
+            ..SigningSettings::default()
+        };
+        let out = sign(&request, &creds, official_time(), &settings);
+        let out = out.as_ref().map(SigningOutput::authorization);
+        assert_eq!(
+            out,
+            Ok(
+                "bce-auth-v1/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/2015-04-27T08:23:49Z/1800//d74a04362e6a848f5b39b15421cb449427f419c95a480fd6b8cf9fc783e2999e"
+            )
+        );
+    }
+
+    #[test]
+    fn added_headers_are_signed_and_listed() {
+        let request = SignableRequest {
+            method: "GET",
+            path: "/v2/keypair",
+            query: &[],
+            headers: &[("Host", "bcc.bj.baidubce.com")],
+        };
+        let creds = Credentials::new("ak", "sk").with_session_token("tok");
+        let out = sign(
+            &request,
+            &creds,
+            official_time(),
+            &SigningSettings::default(),
+        );
+        let Ok(out) = out else {
+            panic!("signing failed: {out:?}");
+        };
+        assert_eq!(
+            out.headers(),
+            &[
+                ("x-bce-date", "2015-04-27T08:23:49Z".to_owned()),
+                ("x-bce-security-token", "tok".to_owned())
+            ]
+        );
+        assert_eq!(
+            out.signed_headers_field(),
+            "host;x-bce-date;x-bce-security-token"
+        );
+        assert_eq!(
+            out.canonical_request(),
+            "GET\n/v2/keypair\n\nhost:bcc.bj.baidubce.com\nx-bce-date:2015-04-27T08%3A23%3A49Z\nx-bce-security-token:tok"
+        );
+        assert_eq!(
+            out.auth_string_prefix(),
+            "bce-auth-v1/ak/2015-04-27T08:23:49Z/1800"
+        );
+        assert_eq!(out.signature().len(), 64);
+        // Debug lists the added header names, not their values.
+        assert!(
+            format!("{out:?}").contains(r#"added_headers: ["x-bce-date", "x-bce-security-token"]"#)
+        );
+    }
+
+    #[test]
+    fn bad_input_is_a_typed_error() {
+        let request = SignableRequest {
+            method: "GET",
+            path: "/",
+            query: &[],
+            headers: &[],
+        };
+        let time = official_time();
+        let settings = SigningSettings::default();
+        assert_eq!(
+            sign(&request, &Credentials::new("a/b", "s"), time, &settings).err(),
+            Some(SigningError::InvalidAccessKeyId)
+        );
+        assert_eq!(
+            sign(&request, &Credentials::new("", "s"), time, &settings).err(),
+            Some(SigningError::InvalidAccessKeyId)
+        );
+        let zero = SigningSettings {
+            expiration_secs: 0,
+            ..SigningSettings::default()
+        };
+        assert_eq!(
+            sign(&request, &Credentials::new("a", "s"), time, &zero).err(),
+            Some(SigningError::InvalidExpiration)
+        );
+        let bad_method = SignableRequest {
+            method: "GE T",
+            ..request
+        };
+        assert!(matches!(
+            sign(&bad_method, &Credentials::new("a", "s"), time, &settings),
+            Err(SigningError::InvalidMethod { .. })
+        ));
+        let bad_header = SignableRequest {
+            headers: &[("x-bce-a b", "v")],
+            ..request
+        };
+        assert!(matches!(
+            sign(&bad_header, &Credentials::new("a", "s"), time, &settings),
+            Err(SigningError::InvalidHeaderName { .. })
+        ));
+        let far = Utc
+            .with_ymd_and_hms(10000, 1, 1, 0, 0, 0)
+            .single()
+            .unwrap_or_default();
+        assert_eq!(
+            sign(&request, &Credentials::new("a", "s"), far, &settings).err(),
+            Some(SigningError::TimestampOutOfRange { year: 10000 })
+        );
+    }
+
+    #[test]
+    fn itoa_writes_decimal() {
+        assert_eq!(itoa_u32(0, &mut [0; 10]), "0");
+        assert_eq!(itoa_u32(1800, &mut [0; 10]), "1800");
+        assert_eq!(itoa_u32(u32::MAX, &mut [0; 10]), "4294967295");
+    }
+}

@@ -1,0 +1,478 @@
+//! Server-side verification (auth-v1.md §8): accepts what the official
+//! Python, Go and Java SDKs send, rejects everything else with a typed error.
+
+use crate::authorization::AuthString;
+use crate::canonical::{
+    self, HmacSha256, SortedLines, is_bce_header, is_default_named_header, push_header_line,
+    push_query_line, trim_ascii_whitespace, trim_unicode_whitespace,
+};
+use crate::credentials::CredentialStore;
+use crate::encoding::decode_once;
+use crate::error::VerifyError;
+use crate::signer::{X_BCE_DATE, X_BCE_SECURITY_TOKEN};
+use crate::timestamp;
+use chrono::{DateTime, TimeDelta, Utc};
+use hmac::Mac;
+use std::borrow::Cow;
+use std::fmt;
+use subtle::ConstantTimeEq;
+
+/// What the server received, raw.
+#[derive(Clone, Copy, Debug)]
+pub struct VerifiableRequest<'a> {
+    /// The method as received.
+    pub method: &'a str,
+    /// The path exactly as on the request line, still percent-encoded.
+    pub raw_path: &'a str,
+    /// The query exactly as received, without `?`; `None` when there is none.
+    pub raw_query: Option<&'a str>,
+    /// The headers as received (any name case). Repeated names are merged
+    /// with `,` in order of appearance.
+    pub headers: &'a [(&'a str, &'a str)],
+}
+
+/// Time limits of [`verify`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifySettings {
+    /// How far the auth-string timestamp may lie in the future (clock skew
+    /// allowance); default 900 s (errors.md §4 row 4).
+    pub max_future_skew_secs: i64,
+    /// How far `x-bce-date`, when present, may be from `now` in either
+    /// direction; default 1800 s (auth-v1.md §8 step 4, source A5).
+    pub max_date_skew_secs: i64,
+}
+
+impl Default for VerifySettings {
+    fn default() -> Self {
+        Self {
+            max_future_skew_secs: 900,
+            max_date_skew_secs: 1800,
+        }
+    }
+}
+
+/// A request that passed verification.
+#[derive(Clone)]
+pub struct Verified {
+    access_key_id: String,
+    session_token: Option<String>,
+    timestamp: DateTime<Utc>,
+    canonical_request: String,
+}
+
+impl Verified {
+    /// The access key id that signed the request.
+    #[must_use]
+    pub fn access_key_id(&self) -> &str {
+        &self.access_key_id
+    }
+
+    /// The STS session token the request presented, if any.
+    #[must_use]
+    pub fn session_token(&self) -> Option<&str> {
+        self.session_token.as_deref()
+    }
+
+    /// The auth-string timestamp.
+    #[must_use]
+    pub fn timestamp(&self) -> DateTime<Utc> {
+        self.timestamp
+    }
+
+    /// The canonical request whose signature matched.
+    #[must_use]
+    pub fn canonical_request(&self) -> &str {
+        &self.canonical_request
+    }
+}
+
+impl fmt::Debug for Verified {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verified")
+            .field("access_key_id", &self.access_key_id)
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "**redacted**"),
+            )
+            .field("timestamp", &self.timestamp)
+            .field("canonical_request", &self.canonical_request)
+            .finish()
+    }
+}
+
+/// Verifies a received request at server time `now` (auth-v1.md §8).
+///
+/// Checks, in order: an auth string is present (`AccessDenied`), it parses
+/// (`InvalidHTTPAuthHeader`), the access key and session token are known
+/// (`InvalidAccessKeyId`), the time window holds (`RequestExpired`), and one
+/// candidate canonical request reproduces the signature
+/// (`SignatureDoesNotMatch`). The signing key is derived once; candidates are
+/// built only when the primary one fails, and the first match wins.
+///
+/// # Errors
+/// The first failing check as a [`VerifyError`]; see [`VerifyError::code`].
+pub fn verify<S: CredentialStore + ?Sized>(
+    request: &VerifiableRequest<'_>,
+    store: &S,
+    now: DateTime<Utc>,
+    settings: &VerifySettings,
+) -> Result<Verified, VerifyError> {
+    let headers = ReceivedHeaders::new(request.headers);
+    let query = parse_query(request.raw_query);
+
+    // 1. Find the auth string: header, else the URL-signing query parameter.
+    let query_auth;
+    let auth_text = match headers.get("authorization") {
+        Some(value) => value,
+        None => {
+            let (_, value) = query
+                .iter()
+                .find(|(key, _)| key.eq_ignore_ascii_case(b"authorization"))
+                .ok_or(VerifyError::MissingAuthorization)?;
+            query_auth =
+                String::from_utf8(value.as_deref().unwrap_or_default().to_vec()).map_err(|_| {
+                    VerifyError::malformed("authorization query parameter is not UTF-8")
+                })?;
+            query_auth.as_str()
+        }
+    };
+
+    // 2. Parse strictly.
+    let auth = AuthString::parse(auth_text)?;
+
+    // 3. Access key and STS token.
+    let unknown = || VerifyError::UnknownAccessKey {
+        access_key_id: auth.access_key_id().to_owned(),
+    };
+    let credentials = store.lookup(auth.access_key_id()).ok_or_else(unknown)?;
+    let presented_token: Option<Cow<'_, [u8]>> = match headers.get(X_BCE_SECURITY_TOKEN) {
+        Some(value) => Some(Cow::Borrowed(trim_ascii_whitespace(value).as_bytes())),
+        None => query
+            .iter()
+            .find(|(key, _)| key.as_ref() == X_BCE_SECURITY_TOKEN.as_bytes())
+            .map(|(_, value)| value.clone().unwrap_or_default()),
+    };
+    let session_token = match (credentials.session_token(), &presented_token) {
+        (None, None) => None,
+        (Some(expected), Some(presented))
+            if bool::from(expected.expose().as_bytes().ct_eq(presented)) =>
+        {
+            Some(expected.expose().to_owned())
+        }
+        // A missing, wrong or unexpected token: errors.md §4 row 3.
+        _ => return Err(unknown()),
+    };
+
+    // 4. Time window.
+    check_time(&auth, &headers, now, settings)?;
+
+    // 5. Candidates.
+    let key_hex = canonical::signing_key_hex(
+        credentials.secret_access_key().expose(),
+        auth.auth_string_prefix(),
+    );
+    let keyed = canonical::keyed_hmac(&key_hex);
+    let candidates = Candidates::new(request, &headers, &query, &auth);
+    let matches = |path: &str, query: &str, header_lines: &str| {
+        let mut mac: HmacSha256 = keyed.clone();
+        for part in [request.method, "\n", path, "\n", query, "\n", header_lines] {
+            mac.update(part.as_bytes());
+        }
+        bool::from(
+            mac.finalize()
+                .into_bytes()
+                .as_slice()
+                .ct_eq(auth.signature()),
+        )
+    };
+    let accepted = |path: &str, query: &str, header_lines: &str| Verified {
+        access_key_id: credentials.access_key_id().to_owned(),
+        session_token: session_token.clone(),
+        timestamp: auth.timestamp(),
+        canonical_request: format!("{}\n{path}\n{query}\n{header_lines}", request.method),
+    };
+
+    let (path, query_line, header_lines) =
+        (&candidates.path, &candidates.query, &candidates.headers);
+    if matches(path, query_line, header_lines) {
+        return Ok(accepted(path, query_line, header_lines));
+    }
+    let alternates = candidates.alternates(request, &headers, &query, &auth);
+    for (path_index, path) in alternates.paths.iter().enumerate() {
+        for (query_index, query_line) in alternates.queries.iter().enumerate() {
+            for (header_index, header_lines) in alternates.headers.iter().enumerate() {
+                if path_index + query_index + header_index == 0 {
+                    continue; // the primary candidate, already tried
+                }
+                if matches(path, query_line, header_lines) {
+                    return Ok(accepted(path, query_line, header_lines));
+                }
+            }
+        }
+    }
+    Err(VerifyError::SignatureMismatch {
+        canonical_request: format!("{}\n{path}\n{query_line}\n{header_lines}", request.method),
+    })
+}
+
+/// auth-v1.md §8 step 4.
+fn check_time(
+    auth: &AuthString<'_>,
+    headers: &ReceivedHeaders<'_>,
+    now: DateTime<Utc>,
+    settings: &VerifySettings,
+) -> Result<(), VerifyError> {
+    let bce_date = headers.get(X_BCE_DATE).map(trim_ascii_whitespace);
+    let expired = || VerifyError::Expired {
+        timestamp: expired_message_date(auth, headers, bce_date),
+    };
+    let valid_until = auth.timestamp() + TimeDelta::seconds(i64::from(auth.expiration_secs()));
+    if now > valid_until {
+        return Err(expired());
+    }
+    if auth.timestamp() > now + TimeDelta::seconds(settings.max_future_skew_secs) {
+        return Err(expired());
+    }
+    if let Some(text) = bce_date {
+        // x-bce-date is optional (Java sends only Date) and need not equal the
+        // auth timestamp (Python reads the clock twice); when present it must
+        // be a real timestamp near server time. One that cannot be read
+        // cannot be placed in the window, so it counts as outside it.
+        let within = timestamp::parse(text)
+            .is_some_and(|date| (date - now).num_seconds().abs() <= settings.max_date_skew_secs);
+        if !within {
+            return Err(expired());
+        }
+    }
+    Ok(())
+}
+
+/// The `<date>` of the `RequestExpired` message (errors.md §2): `x-bce-date`,
+/// else `Date` converted to `YYYY-MM-DDThh:mm:ssZ`, else the auth timestamp.
+fn expired_message_date(
+    auth: &AuthString<'_>,
+    headers: &ReceivedHeaders<'_>,
+    bce_date: Option<&str>,
+) -> String {
+    if let Some(date) = bce_date {
+        return date.to_owned();
+    }
+    headers
+        .get("date")
+        .and_then(|date| DateTime::parse_from_rfc2822(trim_ascii_whitespace(date)).ok())
+        .and_then(|date| timestamp::format(&date.with_timezone(&Utc)))
+        .map_or_else(
+            || auth.timestamp_text().to_owned(),
+            |formatted| String::from_utf8_lossy(&formatted).into_owned(),
+        )
+}
+
+/// Received headers with ASCII-trimmed, lower-cased names; repeated names
+/// merged with `,` (auth-v1.md §8 step 5).
+struct ReceivedHeaders<'a> {
+    entries: Vec<(String, Cow<'a, str>)>,
+}
+
+impl<'a> ReceivedHeaders<'a> {
+    fn new(raw: &'a [(&'a str, &'a str)]) -> Self {
+        let mut entries: Vec<(String, Cow<'a, str>)> = Vec::with_capacity(raw.len());
+        for (name, value) in raw {
+            let name = trim_ascii_whitespace(name).to_ascii_lowercase();
+            match entries.iter_mut().find(|(existing, _)| *existing == name) {
+                Some((_, merged)) => {
+                    let merged = merged.to_mut();
+                    merged.push(',');
+                    merged.push_str(value);
+                }
+                None => entries.push((name, Cow::Borrowed(value))),
+            }
+        }
+        Self { entries }
+    }
+
+    fn get(&self, lowercase_name: &str) -> Option<&str> {
+        self.entries
+            .iter()
+            .find(|(name, _)| name == lowercase_name)
+            .map(|(_, value)| value.as_ref())
+    }
+}
+
+type QueryItem<'a> = (Cow<'a, [u8]>, Option<Cow<'a, [u8]>>);
+
+/// Splits on `&`, skips empty items, splits each at the first `=`, decodes
+/// key and value once with `+` kept literal (auth-v1.md §8 step 5).
+fn parse_query(raw: Option<&str>) -> Vec<QueryItem<'_>> {
+    raw.unwrap_or_default()
+        .split('&')
+        .filter(|item| !item.is_empty())
+        .map(|item| match item.split_once('=') {
+            Some((key, value)) => (decode_once(key), Some(decode_once(value))),
+            None => (decode_once(item), None),
+        })
+        .collect()
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum HeaderSet {
+    /// The listed names only (or the default set for an empty field).
+    Strict,
+    /// The listed names plus every `x-bce-*` (Python explicit lists, §4 step 3).
+    ListedPlusBce,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Trim {
+    Ascii,
+    Unicode,
+}
+
+/// The primary candidate: decoded and re-encoded path, `authorization`
+/// dropped from the query, strict header set, ASCII trimming.
+struct Candidates {
+    path: String,
+    query: String,
+    headers: String,
+}
+
+/// Every candidate dimension, the primary variant first; variants that equal
+/// an earlier one are left out.
+struct Alternates {
+    paths: Vec<String>,
+    queries: Vec<String>,
+    headers: Vec<String>,
+}
+
+impl Candidates {
+    fn new(
+        request: &VerifiableRequest<'_>,
+        headers: &ReceivedHeaders<'_>,
+        query: &[QueryItem<'_>],
+        auth: &AuthString<'_>,
+    ) -> Self {
+        let mut path = String::with_capacity(request.raw_path.len() + 8);
+        canonical::push_encoded_path(&mut path, &decode_once(request.raw_path));
+        let mut lines = SortedLines::default();
+        Self {
+            path,
+            query: query_line(&mut lines, query, true),
+            headers: header_lines(&mut lines, headers, auth, HeaderSet::Strict, Trim::Ascii),
+        }
+    }
+
+    fn alternates(
+        &self,
+        request: &VerifiableRequest<'_>,
+        headers: &ReceivedHeaders<'_>,
+        query: &[QueryItem<'_>],
+        auth: &AuthString<'_>,
+    ) -> Alternates {
+        let mut lines = SortedLines::default();
+        let mut paths = vec![self.path.clone()];
+        // The raw path: the Python SDK signs the path it sends, unencoded.
+        let raw_path = if request.raw_path.is_empty() {
+            "/"
+        } else {
+            request.raw_path
+        };
+        push_distinct(&mut paths, raw_path.to_owned());
+
+        let mut queries = vec![self.query.clone()];
+        // Only when the request carries an `authorization` parameter: the
+        // Python signer signs it (auth-v1.md §4 step 2).
+        if query
+            .iter()
+            .any(|(key, _)| key.eq_ignore_ascii_case(b"authorization"))
+        {
+            push_distinct(&mut queries, query_line(&mut lines, query, false));
+        }
+
+        let mut header_variants = vec![self.headers.clone()];
+        let listed = !auth.signed_headers_field().is_empty();
+        let unicode_differs = headers
+            .entries
+            .iter()
+            .any(|(_, value)| trim_ascii_whitespace(value) != trim_unicode_whitespace(value));
+        for (set, trim) in [
+            (HeaderSet::ListedPlusBce, Trim::Ascii),
+            (HeaderSet::Strict, Trim::Unicode),
+            (HeaderSet::ListedPlusBce, Trim::Unicode),
+        ] {
+            if (set == HeaderSet::ListedPlusBce && !listed)
+                || (trim == Trim::Unicode && !unicode_differs)
+            {
+                continue;
+            }
+            push_distinct(
+                &mut header_variants,
+                header_lines(&mut lines, headers, auth, set, trim),
+            );
+        }
+        Alternates {
+            paths,
+            queries,
+            headers: header_variants,
+        }
+    }
+}
+
+fn push_distinct(variants: &mut Vec<String>, candidate: String) {
+    if !variants.contains(&candidate) {
+        variants.push(candidate);
+    }
+}
+
+fn query_line(
+    lines: &mut SortedLines,
+    query: &[QueryItem<'_>],
+    drop_authorization: bool,
+) -> String {
+    lines.clear();
+    for (key, value) in query {
+        if drop_authorization && key.eq_ignore_ascii_case(b"authorization") {
+            continue;
+        }
+        push_query_line(lines, key, value.as_deref());
+    }
+    let mut out = String::new();
+    lines.push_sorted(&mut out, '&', false);
+    out
+}
+
+fn header_lines(
+    lines: &mut SortedLines,
+    headers: &ReceivedHeaders<'_>,
+    auth: &AuthString<'_>,
+    set: HeaderSet,
+    trim: Trim,
+) -> String {
+    lines.clear();
+    let listed = !auth.signed_headers_field().is_empty();
+    for (name, value) in &headers.entries {
+        // The Authorization header carries the signature itself; no signer
+        // can have signed its current value.
+        if name == "authorization" {
+            continue;
+        }
+        let selected = if listed {
+            auth.signed_headers()
+                .any(|listed_name| listed_name.eq_ignore_ascii_case(name))
+                || (set == HeaderSet::ListedPlusBce && is_bce_header(name))
+        } else {
+            is_default_named_header(name) || is_bce_header(name)
+        };
+        if !selected {
+            continue;
+        }
+        let value = match trim {
+            Trim::Ascii => trim_ascii_whitespace(value),
+            Trim::Unicode => trim_unicode_whitespace(value),
+        };
+        if !value.is_empty() {
+            push_header_line(lines, name, value);
+        }
+    }
+    let mut out = String::new();
+    lines.push_sorted(&mut out, '\n', false);
+    out
+}
