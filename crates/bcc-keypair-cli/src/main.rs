@@ -1,2 +1,353 @@
 //! `bcc-keypair`: a command-line tool for BCC key pairs.
-fn main() {}
+//!
+//! One subcommand per API operation. The endpoint comes from `--endpoint URL` or
+//! `--region R`; credentials from `--access-key-id`/`--secret-access-key`/`--session-token`
+//! or the `BCE_ACCESS_KEY_ID`/`BCE_SECRET_ACCESS_KEY`/`BCE_SESSION_TOKEN` variables. Output is
+//! a table, or JSON with `--json`. On failure the error code, message and request id go to
+//! stderr and the exit status is 1.
+
+mod output;
+mod private_key;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use bcc_keypair_client::{Client, Config, Credentials, Endpoint, ListKeypairs, ReqwestTransport};
+use bcc_keypair_model::{InstanceId, KeypairDescription, KeypairId, KeypairName, PublicKey};
+use clap::{Args, Parser, Subcommand};
+use futures_util::TryStreamExt;
+
+/// Manage BCC (Baidu Cloud Compute) SSH key pairs.
+#[derive(Debug, Parser)]
+#[command(name = "bcc-keypair", version, about)]
+struct Cli {
+    #[command(flatten)]
+    connection: ConnectionArgs,
+    /// Print JSON instead of a table.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Log each request and retry to stderr (filter with RUST_LOG).
+    #[arg(long, short, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Args)]
+struct ConnectionArgs {
+    /// Service URL, e.g. https://bcc.bj.baidubce.com or http://127.0.0.1:8080.
+    #[arg(long, env = "BCC_ENDPOINT", global = true, conflicts_with = "region")]
+    endpoint: Option<String>,
+    /// Region; the endpoint is https://bcc.{region}.baidubce.com.
+    #[arg(long, env = "BCC_REGION", global = true)]
+    region: Option<String>,
+    /// Access key id.
+    #[arg(long, env = "BCE_ACCESS_KEY_ID", global = true, hide_env_values = true)]
+    access_key_id: Option<String>,
+    /// Secret access key.
+    #[arg(
+        long,
+        env = "BCE_SECRET_ACCESS_KEY",
+        global = true,
+        hide_env_values = true
+    )]
+    secret_access_key: Option<String>,
+    /// STS session token.
+    #[arg(long, env = "BCE_SESSION_TOKEN", global = true, hide_env_values = true)]
+    session_token: Option<String>,
+    /// Attempts per request, retries included.
+    #[arg(long, global = true, default_value_t = 3)]
+    max_attempts: u32,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a key pair; the service generates it and returns the private key once.
+    Create {
+        /// Name: a letter first, then letters, digits, Chinese characters, - _ / . (1-65).
+        #[arg(long)]
+        name: String,
+        /// Description (0-140 characters).
+        #[arg(long)]
+        description: Option<String>,
+        /// Write the private key to this file (mode 0600) instead of printing it.
+        #[arg(long)]
+        private_key_file: Option<PathBuf>,
+        /// Overwrite the private key file if it exists.
+        #[arg(long, requires = "private_key_file")]
+        force: bool,
+    },
+    /// Import an existing OpenSSH public key.
+    Import {
+        /// Name.
+        #[arg(long)]
+        name: String,
+        /// Description.
+        #[arg(long)]
+        description: Option<String>,
+        /// The public key text (`ssh-rsa AAAA… comment`).
+        #[arg(
+            long,
+            conflicts_with = "public_key_file",
+            required_unless_present = "public_key_file"
+        )]
+        public_key: Option<String>,
+        /// A file holding the public key (e.g. ~/.ssh/id_rsa.pub).
+        #[arg(long)]
+        public_key_file: Option<PathBuf>,
+    },
+    /// List key pairs: one page, or every page with --all.
+    List {
+        /// Start at this marker (the nextMarker of a previous page).
+        #[arg(long, conflicts_with = "all")]
+        marker: Option<String>,
+        /// Page size (the service caps it at 1000).
+        #[arg(long)]
+        max_keys: Option<u32>,
+        /// Only key pairs with exactly this name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Follow nextMarker through every page.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Show one key pair.
+    Get {
+        /// Key pair id (k-…).
+        id: String,
+    },
+    /// Bind a key pair to instances.
+    Attach {
+        /// Key pair id.
+        id: String,
+        /// Instance ids (repeat the flag or separate with commas).
+        #[arg(long = "instance-id", required = true, value_delimiter = ',')]
+        instance_ids: Vec<String>,
+    },
+    /// Unbind a key pair from instances.
+    Detach {
+        /// Key pair id.
+        id: String,
+        /// Instance ids (repeat the flag or separate with commas).
+        #[arg(long = "instance-id", required = true, value_delimiter = ',')]
+        instance_ids: Vec<String>,
+    },
+    /// Delete a key pair.
+    Delete {
+        /// Key pair id.
+        id: String,
+    },
+    /// Rename a key pair.
+    Rename {
+        /// Key pair id.
+        id: String,
+        /// New name.
+        #[arg(long)]
+        name: String,
+    },
+    /// Replace a key pair's description (an empty one clears it).
+    UpdateDescription {
+        /// Key pair id.
+        id: String,
+        /// New description.
+        #[arg(long)]
+        description: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if cli.verbose {
+        tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                    tracing_subscriber::EnvFilter::new("bcc_keypair_client=debug")
+                }),
+            )
+            .with_writer(std::io::stderr)
+            .init();
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            output::report_error(&error);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn client(connection: &ConnectionArgs) -> Result<Client<ReqwestTransport>> {
+    let endpoint = match (&connection.endpoint, &connection.region) {
+        (Some(url), _) => Endpoint::url(url)?,
+        (None, Some(region)) => Endpoint::region(region)?,
+        (None, None) => bail!("no endpoint: pass --endpoint URL or --region REGION"),
+    };
+    let Some(access_key_id) = connection.access_key_id.as_deref() else {
+        bail!("no access key id: pass --access-key-id or set BCE_ACCESS_KEY_ID");
+    };
+    let Some(secret_access_key) = connection.secret_access_key.as_deref() else {
+        bail!("no secret access key: pass --secret-access-key or set BCE_SECRET_ACCESS_KEY");
+    };
+    let mut credentials = Credentials::new(access_key_id, secret_access_key);
+    if let Some(token) = connection
+        .session_token
+        .as_deref()
+        .filter(|t| !t.is_empty())
+    {
+        credentials = credentials.with_session_token(token);
+    }
+    let config = Config::new(endpoint, credentials).with_max_attempts(connection.max_attempts);
+    Ok(Client::with_reqwest(config)?)
+}
+
+fn optional_description(description: Option<String>) -> Result<Option<KeypairDescription>> {
+    Ok(description.map(KeypairDescription::new).transpose()?)
+}
+
+fn instance_ids(ids: Vec<String>) -> Result<Vec<InstanceId>> {
+    Ok(ids
+        .into_iter()
+        .map(|id| InstanceId::new(id.trim()))
+        .collect::<Result<_, _>>()?)
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let json = cli.json;
+    // Validate inputs before connecting: bad input is refused with the service's code.
+    match cli.command {
+        Command::Create {
+            name,
+            description,
+            private_key_file,
+            force,
+        } => {
+            let name = KeypairName::new(name)?;
+            let description = optional_description(description)?;
+            let client = client(&cli.connection)?;
+            // Open the key file before creating the key pair, so that an existing file or a
+            // bad path is refused before the cloud makes a key pair whose private key would
+            // then be lost.
+            let mut key_file = private_key_file
+                .as_deref()
+                .map(|path| private_key::PrivateKeyFile::create(path, force))
+                .transpose()?;
+            let keypair = match client.create_keypair(name, description).await {
+                Ok(keypair) => keypair,
+                Err(error) => {
+                    if let Some(file) = key_file.take() {
+                        file.discard();
+                    }
+                    return Err(error.into());
+                }
+            };
+            match key_file {
+                Some(file) => {
+                    let private_key = keypair
+                        .private_key
+                        .as_deref()
+                        .context("the service returned no private key")?;
+                    let path = file.write(private_key)?;
+                    output::print_keypair(&keypair, json, false)?;
+                    if !json {
+                        println!("private key written to {}", path.display());
+                    }
+                }
+                None => output::print_keypair(&keypair, json, true)?,
+            }
+        }
+        Command::Import {
+            name,
+            description,
+            public_key,
+            public_key_file,
+        } => {
+            let name = KeypairName::new(name)?;
+            let description = optional_description(description)?;
+            let text = match (public_key, public_key_file) {
+                (Some(text), _) => text,
+                (None, Some(path)) => std::fs::read_to_string(&path)
+                    .with_context(|| format!("reading {}", path.display()))?,
+                (None, None) => bail!("pass --public-key or --public-key-file"),
+            };
+            let public_key = PublicKey::parse(&text)?;
+            let keypair = client(&cli.connection)?
+                .import_keypair(name, description, public_key)
+                .await?;
+            output::print_keypair(&keypair, json, false)?;
+        }
+        Command::List {
+            marker,
+            max_keys,
+            name,
+            all,
+        } => {
+            let client = client(&cli.connection)?;
+            let list = ListKeypairs {
+                marker,
+                max_keys,
+                name,
+            };
+            if all {
+                let keypairs: Vec<_> = client.list_all_keypairs_from(list).try_collect().await?;
+                output::print_keypairs(&keypairs, None, json)?;
+            } else {
+                let page = client.list_keypairs(&list).await?;
+                output::print_page(&page, json)?;
+            }
+        }
+        Command::Get { id } => {
+            let id = KeypairId::new(id)?;
+            let keypair = client(&cli.connection)?.get_keypair(&id).await?;
+            output::print_keypair(&keypair, json, false)?;
+        }
+        Command::Attach {
+            id,
+            instance_ids: ids,
+        } => {
+            let id = KeypairId::new(id)?;
+            let ids = instance_ids(ids)?;
+            client(&cli.connection)?.attach_keypair(&id, &ids).await?;
+            output::print_done(json, "attached", &id)?;
+        }
+        Command::Detach {
+            id,
+            instance_ids: ids,
+        } => {
+            let id = KeypairId::new(id)?;
+            let ids = instance_ids(ids)?;
+            client(&cli.connection)?.detach_keypair(&id, &ids).await?;
+            output::print_done(json, "detached", &id)?;
+        }
+        Command::Delete { id } => {
+            let id = KeypairId::new(id)?;
+            client(&cli.connection)?.delete_keypair(&id).await?;
+            output::print_done(json, "deleted", &id)?;
+        }
+        Command::Rename { id, name } => {
+            let id = KeypairId::new(id)?;
+            let name = KeypairName::new(name)?;
+            client(&cli.connection)?.rename_keypair(&id, name).await?;
+            output::print_done(json, "renamed", &id)?;
+        }
+        Command::UpdateDescription { id, description } => {
+            let id = KeypairId::new(id)?;
+            let description = KeypairDescription::new(description)?;
+            client(&cli.connection)?
+                .update_keypair_description(&id, description)
+                .await?;
+            output::print_done(json, "description updated", &id)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,23 @@
+//! Unbind a key pair from instances.
+//!
+//! Run against the simulator:
+//!
+//! ```text
+//! cargo run -p bcc-keypair-sim -- --listen 127.0.0.1:8080      # in another terminal
+//! cargo run -p bcc-keypair-client --example detach_keypair [KEYPAIR_ID [INSTANCE_ID...]]
+//! ```
+//!
+//! `BCC_ENDPOINT` overrides the endpoint (e.g. `https://bcc.bj.baidubce.com`);
+//! `BCE_ACCESS_KEY_ID` / `BCE_SECRET_ACCESS_KEY` override the simulator's dev credentials.
+
+mod common;
+
+#[tokio::main]
+async fn main() -> Result<(), common::BoxError> {
+    let client = common::client()?;
+    let id = common::keypair_id_argument(&client).await?;
+    let instances = common::instance_id_arguments().await?;
+    client.detach_keypair(&id, &instances).await?;
+    println!("detached {} from {} instance(s)", id, instances.len());
+    Ok(())
+}

@@ -1,0 +1,26 @@
+//! Replace the description of a key pair (an empty one clears it).
+//!
+//! Run against the simulator:
+//!
+//! ```text
+//! cargo run -p bcc-keypair-sim -- --listen 127.0.0.1:8080      # in another terminal
+//! cargo run -p bcc-keypair-client --example update_keypair_description [KEYPAIR_ID]
+//! ```
+//!
+//! `BCC_ENDPOINT` overrides the endpoint (e.g. `https://bcc.bj.baidubce.com`);
+//! `BCE_ACCESS_KEY_ID` / `BCE_SECRET_ACCESS_KEY` override the simulator's dev credentials.
+
+mod common;
+
+use bcc_keypair_model::KeypairDescription;
+
+#[tokio::main]
+async fn main() -> Result<(), common::BoxError> {
+    let client = common::client()?;
+    let id = common::keypair_id_argument(&client).await?;
+    client
+        .update_keypair_description(&id, KeypairDescription::new("updated from Rust")?)
+        .await?;
+    println!("updated the description of {id}");
+    Ok(())
+}

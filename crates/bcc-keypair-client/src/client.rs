@@ -1,0 +1,382 @@
+//! [`Client`]: the nine operations over any [`Transport`], with signing and retries.
+
+use bcc_keypair_model::{
+    InstanceId, KeypairDescription, KeypairId, KeypairModel, KeypairName, ListKeypairsResponse,
+    PublicKey,
+};
+use bytes::Bytes;
+use futures_core::Stream;
+use futures_util::{StreamExt, TryStreamExt, stream};
+use tracing::{Instrument, field};
+
+use crate::config::Config;
+use crate::error::{DecodeError, Error};
+use crate::operation::{self, ClientToken, ListKeypairs, Operation, OperationRequest};
+use crate::request::signed_request;
+use crate::transport::{Transport, TransportError, TransportErrorKind};
+
+/// A client of the BCC key-pair API.
+///
+/// Every method validates nothing itself: its inputs are the model's validated types
+/// ([`KeypairName`], [`KeypairDescription`], [`PublicKey`], [`KeypairId`], [`InstanceId`]), so
+/// an invalid input cannot be built and nothing is sent for it. Each attempt is signed afresh
+/// with the configured clock; retries follow the configured [`RetryPolicy`](crate::RetryPolicy).
+///
+/// Only [`send`](Self::send) depends on the transport; building requests and reading
+/// responses are the plain functions of [`operation`](crate::operation).
+#[derive(Clone, Debug)]
+pub struct Client<T> {
+    config: Config,
+    transport: T,
+}
+
+impl<T> Client<T> {
+    /// A client sending through `transport`.
+    #[must_use]
+    pub fn new(config: Config, transport: T) -> Self {
+        Self { config, transport }
+    }
+
+    /// The configuration.
+    #[must_use]
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The transport.
+    #[must_use]
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+}
+
+#[cfg(feature = "reqwest")]
+impl Client<crate::transport::reqwest::ReqwestTransport> {
+    /// A client over a new [`ReqwestTransport`](crate::ReqwestTransport) with the
+    /// configuration's timeouts.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Transport`] if the HTTP client cannot be set up.
+    pub fn with_reqwest(config: Config) -> Result<Self, Error> {
+        let transport = crate::transport::reqwest::ReqwestTransport::new(&config.timeouts())?;
+        Ok(Self::new(config, transport))
+    }
+}
+
+#[cfg(feature = "hyper")]
+impl Client<crate::transport::hyper::HyperTransport> {
+    /// A client over a new [`HyperTransport`](crate::HyperTransport) (plain HTTP) with the
+    /// configuration's timeouts.
+    #[must_use]
+    pub fn with_hyper(config: Config) -> Self {
+        let transport = crate::transport::hyper::HyperTransport::new(&config.timeouts());
+        Self::new(config, transport)
+    }
+}
+
+impl<T: Transport> Client<T> {
+    /// Creates a key pair; the service generates it and returns the private key, once, in
+    /// [`KeypairModel::private_key`] (`keypair-api.md` §6.1).
+    ///
+    /// A fresh `clientToken` is sent with every attempt of this call, so a retry after a lost
+    /// response cannot make a second key pair.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Service`] (e.g. `Keypair.KeypairQuotaExceedLimit`), [`Error::Transport`],
+    /// [`Error::Decode`].
+    pub async fn create_keypair(
+        &self,
+        name: KeypairName,
+        description: Option<KeypairDescription>,
+    ) -> Result<KeypairModel, Error> {
+        self.create_keypair_with_token(name, description, ClientToken::random())
+            .await
+    }
+
+    /// [`create_keypair`](Self::create_keypair) with a caller-chosen idempotency token, for
+    /// callers that repeat a whole call later and want the service to recognise it.
+    ///
+    /// # Errors
+    ///
+    /// As [`create_keypair`](Self::create_keypair).
+    pub async fn create_keypair_with_token(
+        &self,
+        name: KeypairName,
+        description: Option<KeypairDescription>,
+        token: ClientToken,
+    ) -> Result<KeypairModel, Error> {
+        let request = operation::create_keypair_request(&name, description.as_ref(), &token)?;
+        let response = self.send(&request).await?;
+        operation::decode_keypair(Operation::CreateKeypair, &response)
+    }
+
+    /// Imports an existing public key as a key pair (`keypair-api.md` §6.2). Retries reuse
+    /// one `clientToken`, like create.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Service`] (e.g. `Keypair.KeypairPublicKeyExist`), [`Error::Transport`],
+    /// [`Error::Decode`].
+    pub async fn import_keypair(
+        &self,
+        name: KeypairName,
+        description: Option<KeypairDescription>,
+        public_key: PublicKey,
+    ) -> Result<KeypairModel, Error> {
+        self.import_keypair_with_token(name, description, public_key, ClientToken::random())
+            .await
+    }
+
+    /// [`import_keypair`](Self::import_keypair) with a caller-chosen idempotency token.
+    ///
+    /// # Errors
+    ///
+    /// As [`import_keypair`](Self::import_keypair).
+    pub async fn import_keypair_with_token(
+        &self,
+        name: KeypairName,
+        description: Option<KeypairDescription>,
+        public_key: PublicKey,
+        token: ClientToken,
+    ) -> Result<KeypairModel, Error> {
+        let request =
+            operation::import_keypair_request(&name, description.as_ref(), &public_key, &token)?;
+        let response = self.send(&request).await?;
+        operation::decode_keypair(Operation::ImportKeypair, &response)
+    }
+
+    /// One page of key pairs (`keypair-api.md` §6.3).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Service`], [`Error::Transport`], [`Error::Decode`].
+    pub async fn list_keypairs(&self, list: &ListKeypairs) -> Result<ListKeypairsResponse, Error> {
+        let request = operation::list_keypairs_request(list);
+        let response = self.send(&request).await?;
+        operation::decode_list(&response)
+    }
+
+    /// Every key pair (optionally only those named `name`), page after page, following
+    /// `nextMarker` until a page is not truncated.
+    ///
+    /// The stream ends after the first error. A truncated page without a new `nextMarker`
+    /// ends it with [`Error::Decode`] rather than asking for the same page forever.
+    pub fn list_all_keypairs(
+        &self,
+        name: Option<String>,
+    ) -> impl Stream<Item = Result<KeypairModel, Error>> + Send + '_ {
+        self.list_all_keypairs_from(ListKeypairs {
+            name,
+            ..ListKeypairs::default()
+        })
+    }
+
+    /// Like [`list_all_keypairs`](Self::list_all_keypairs), starting from `list` (its
+    /// marker, page size and name filter).
+    pub fn list_all_keypairs_from(
+        &self,
+        list: ListKeypairs,
+    ) -> impl Stream<Item = Result<KeypairModel, Error>> + Send + '_ {
+        stream::try_unfold(Some(list), move |next| async move {
+            let Some(list) = next else {
+                return Ok(None);
+            };
+            let page = self.list_keypairs(&list).await?;
+            let next = if page.is_truncated {
+                match page.next_marker.as_deref() {
+                    Some(marker)
+                        if !marker.is_empty() && list.marker.as_deref() != Some(marker) =>
+                    {
+                        Some(ListKeypairs {
+                            marker: Some(marker.to_owned()),
+                            ..list
+                        })
+                    }
+                    _ => {
+                        return Err(Error::Decode(DecodeError::new(
+                            Operation::ListKeypairs.name(),
+                            200,
+                            None,
+                            "a truncated page has no new nextMarker",
+                        )));
+                    }
+                }
+            } else {
+                None
+            };
+            Ok(Some((page.keypairs, next)))
+        })
+        .map_ok(|page| stream::iter(page.into_iter().map(Ok)))
+        .try_flatten()
+        .boxed()
+    }
+
+    /// One key pair (`keypair-api.md` §6.4); no private key.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Service`] (e.g. `Keypair.KeypairNotExist`), [`Error::Transport`],
+    /// [`Error::Decode`].
+    pub async fn get_keypair(&self, id: &KeypairId) -> Result<KeypairModel, Error> {
+        let request = operation::get_keypair_request(id);
+        let response = self.send(&request).await?;
+        operation::decode_keypair(Operation::GetKeypair, &response)
+    }
+
+    /// Binds the key pair to instances, replacing any key pair they hold
+    /// (`keypair-api.md` §6.5). Not retried after an uncertain delivery (see
+    /// [`Operation::is_idempotent`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Service`] (e.g. `Keypair.InstanceNotExist`), [`Error::Transport`].
+    pub async fn attach_keypair(
+        &self,
+        id: &KeypairId,
+        instance_ids: &[InstanceId],
+    ) -> Result<(), Error> {
+        let request = operation::attach_keypair_request(id, instance_ids)?;
+        let response = self.send(&request).await?;
+        operation::decode_empty(&response)
+    }
+
+    /// Unbinds the key pair from instances (`keypair-api.md` §6.6).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Service`], [`Error::Transport`].
+    pub async fn detach_keypair(
+        &self,
+        id: &KeypairId,
+        instance_ids: &[InstanceId],
+    ) -> Result<(), Error> {
+        let request = operation::detach_keypair_request(id, instance_ids)?;
+        let response = self.send(&request).await?;
+        operation::decode_empty(&response)
+    }
+
+    /// Deletes the key pair (`keypair-api.md` §6.7). Not retried after an uncertain
+    /// delivery.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Service`] (e.g. `Keypair.DeleteKeypairInUse`), [`Error::Transport`].
+    pub async fn delete_keypair(&self, id: &KeypairId) -> Result<(), Error> {
+        let request = operation::delete_keypair_request(id);
+        let response = self.send(&request).await?;
+        operation::decode_empty(&response)
+    }
+
+    /// Renames the key pair (`keypair-api.md` §6.8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Service`], [`Error::Transport`].
+    pub async fn rename_keypair(&self, id: &KeypairId, name: KeypairName) -> Result<(), Error> {
+        let request = operation::rename_keypair_request(id, &name)?;
+        let response = self.send(&request).await?;
+        operation::decode_empty(&response)
+    }
+
+    /// Replaces the description; an empty one clears it (`keypair-api.md` §6.9).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Service`], [`Error::Transport`].
+    pub async fn update_keypair_description(
+        &self,
+        id: &KeypairId,
+        description: KeypairDescription,
+    ) -> Result<(), Error> {
+        let request = operation::update_keypair_description_request(id, &description)?;
+        let response = self.send(&request).await?;
+        operation::decode_empty(&response)
+    }
+
+    /// Signs and sends `request`, retrying as the policy allows, and returns the first
+    /// success response.
+    ///
+    /// # Errors
+    ///
+    /// The last attempt's [`Error::Service`] or [`Error::Transport`]; [`Error::Signing`] if
+    /// the request cannot be signed (not retried).
+    pub async fn send(&self, request: &OperationRequest) -> Result<http::Response<Bytes>, Error> {
+        let operation = request.operation();
+        let span = tracing::info_span!("bcc_keypair", operation = operation.name());
+        async {
+            let policy = self.config.retry_policy();
+            let mut attempt: u32 = 1;
+            loop {
+                let attempt_span = tracing::debug_span!(
+                    "attempt",
+                    attempt,
+                    status = field::Empty,
+                    request_id = field::Empty,
+                );
+                let error = match self.attempt(request).instrument(attempt_span).await {
+                    Ok(response) => return Ok(response),
+                    Err(error) => error,
+                };
+                if attempt >= policy.max_attempts() || !should_retry(operation, &error) {
+                    tracing::debug!(attempt, error = %error, "giving up");
+                    return Err(error);
+                }
+                let delay = policy.backoff_delay(attempt, rand::random::<f64>());
+                tracing::info!(
+                    attempt,
+                    delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                    error = %error,
+                    "retrying"
+                );
+                self.config.sleeper().sleep(delay).await;
+                attempt += 1;
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// One signed attempt: a 2xx response, or the error it amounts to.
+    async fn attempt(&self, request: &OperationRequest) -> Result<http::Response<Bytes>, Error> {
+        let time = self.config.clock().now();
+        let http_request = signed_request(request, &self.config, time)?;
+        tracing::debug!(
+            method = %http_request.method(),
+            path = %request.path_and_query(),
+            "sending request"
+        );
+        let response = self.transport.send(http_request).await.map_err(|error| {
+            tracing::debug!(error = %error, retry_safe = error.is_retry_safe(), "no response");
+            Error::Transport(error)
+        })?;
+        let span = tracing::Span::current();
+        span.record("status", response.status().as_u16());
+        if let Some(request_id) = operation::header_request_id(&response) {
+            span.record("request_id", request_id.as_str());
+        }
+        tracing::debug!(status = response.status().as_u16(), "response");
+        if response.status().is_success() {
+            Ok(response)
+        } else {
+            Err(Error::Service(operation::service_error(&response)))
+        }
+    }
+}
+
+/// Whether another attempt may follow `error` (see the [`retry`](crate::retry) module).
+fn should_retry(operation: Operation, error: &Error) -> bool {
+    match error {
+        Error::Service(service) => operation::is_retryable_service_error(service),
+        Error::Transport(transport) => transport_error_is_retryable(operation, transport),
+        _ => false,
+    }
+}
+
+/// A connect failure is always retried; a failure after the request may have arrived only
+/// for an operation that is harmless to repeat; a request the transport cannot send never.
+fn transport_error_is_retryable(operation: Operation, error: &TransportError) -> bool {
+    error.is_retry_safe()
+        || (error.kind() != TransportErrorKind::InvalidRequest && operation.is_idempotent())
+}
