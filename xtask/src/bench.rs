@@ -1,9 +1,483 @@
-//! `cargo xtask bench`.
+//! `cargo xtask bench`: load benchmarks of the simulator binary with `wrk`.
+//!
+//! Builds the release binary and the bare hyper baseline (`examples/bare_hyper.rs`), runs
+//! both on loopback and drives them with `wrk` over keep-alive connections:
+//!
+//! 1. signed `GET /v2/keypair/{id}` against the simulator, and the same bytes from the bare
+//!    server, in the same run, reporting requests per second and their ratio;
+//! 2. create with real RSA-2048 keys: the burst rate (pool-size creates fired at once with
+//!    the pool full) and the sustained rate (`wrk` posting creates for a while).
+//!
+//! `wrk` cannot sign requests, so the Lua scripts carry an `Authorization` header signed
+//! once, up front, with a long expiration (the signature does not cover anything that
+//! changes between requests).
+
+use std::fmt::Write as _;
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, bail};
+use bce_auth::{Credentials, SignableRequest, SigningSettings};
+use chrono::{DateTime, Utc};
+
+const ACCESS_KEY: &str = "bench-access-key";
+const SECRET_KEY: &str = "bench-secret-key";
 
 /// Arguments of `cargo xtask bench`.
 #[derive(clap::Args)]
-pub(crate) struct Args {}
+pub(crate) struct Args {
+    /// Seconds each `wrk` measurement of GET runs.
+    #[arg(long, default_value_t = 8)]
+    duration: u64,
+    /// Open keep-alive connections of the GET measurements.
+    #[arg(long, default_value_t = 64)]
+    connections: u32,
+    /// `wrk` threads.
+    #[arg(long, default_value_t = 2)]
+    threads: u32,
+    /// Seconds the sustained create measurement runs.
+    #[arg(long, default_value_t = 10)]
+    create_duration: u64,
+    /// Keys the simulator keeps ready (also the burst size).
+    #[arg(long, default_value_t = 8)]
+    pool_size: usize,
+    /// Skip `cargo build --release` (use binaries already built).
+    #[arg(long)]
+    no_build: bool,
+}
 
-pub(crate) fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`cargo xtask bench` is not available yet")
+pub(crate) fn run(args: Args) -> anyhow::Result<()> {
+    check_wrk()?;
+    let root = workspace_root();
+    if !args.no_build {
+        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .current_dir(&root)
+            .args([
+                "build",
+                "--release",
+                "-p",
+                "bcc-keypair-sim",
+                "--bin",
+                "bcc-keypair-sim",
+                "--example",
+                "bare_hyper",
+            ])
+            .status()
+            .context("running cargo build")?;
+        if !status.success() {
+            bail!("cargo build --release failed");
+        }
+    }
+    let release = target_dir(&root).join("release");
+    let work = std::env::temp_dir().join(format!("bcc-keypair-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&work)?;
+    let result = measure(&args, &release, &work);
+    let _ = std::fs::remove_dir_all(&work);
+    let report = result?;
+    println!("\n{report}");
+    Ok(())
+}
+
+fn measure(args: &Args, release: &Path, work: &Path) -> anyhow::Result<String> {
+    let sim = Server::start(
+        &release.join("bcc-keypair-sim"),
+        &[
+            "--listen",
+            "127.0.0.1:0",
+            "--access-key",
+            ACCESS_KEY,
+            "--secret-key",
+            SECRET_KEY,
+            "--quota",
+            "100000000",
+            "--key-pool-size",
+            &args.pool_size.to_string(),
+        ],
+    )?;
+    let now = wall_clock();
+
+    // One key pair to read.
+    let created = sim.signed(now, "POST", "/v2/keypair", br#"{"name":"bench"}"#)?;
+    let id = serde_json::from_slice::<serde_json::Value>(&created.1)?["keypair"]["keypairId"]
+        .as_str()
+        .context("create answered without keypairId")?
+        .to_owned();
+    let path = format!("/v2/keypair/{id}");
+    let (status, body) = sim.signed(now, "GET", &path, b"")?;
+    if status != 200 {
+        bail!("GET {path} answered {status}");
+    }
+    let body_file = work.join("get-body.json");
+    std::fs::write(&body_file, &body)?;
+    let bare = Server::start(
+        &release.join("examples").join("bare_hyper"),
+        &[
+            "--listen",
+            "127.0.0.1:0",
+            "--body-file",
+            body_file.to_str().context("path")?,
+        ],
+    )?;
+
+    let get_script = work.join("get.lua");
+    std::fs::write(&get_script, sim.lua("GET", &path, None, now)?)?;
+    let wrk_get = |server: &Server| {
+        wrk(
+            server.addr,
+            &get_script,
+            args.threads,
+            args.connections,
+            args.duration,
+        )
+    };
+    println!("warming up…");
+    wrk(sim.addr, &get_script, args.threads, args.connections, 2)?;
+    wrk(bare.addr, &get_script, args.threads, args.connections, 2)?;
+    println!(
+        "measuring signed GET {path} ({}s, {} connections)…",
+        args.duration, args.connections
+    );
+    let sim_get = wrk_get(&sim)?;
+    let bare_get = wrk_get(&bare)?;
+    drop(bare);
+
+    // Burst: wait for a full pool, then fire pool-size creates at once.
+    println!("waiting for {} ready keys…", args.pool_size);
+    sim.wait_for_keys(args.pool_size, Duration::from_secs(120))?;
+    let burst = burst_creates(&sim, args.pool_size, now)?;
+
+    println!("measuring sustained create ({}s)…", args.create_duration);
+    let create_script = work.join("create.lua");
+    std::fs::write(
+        &create_script,
+        sim.lua("POST", "/v2/keypair", Some(r#"{"name":"bench"}"#), now)?,
+    )?;
+    let sustained = wrk(sim.addr, &create_script, 1, 8, args.create_duration)?;
+    drop(sim);
+
+    let mut report = String::new();
+    writeln!(
+        report,
+        "| measurement | requests/s | p50 latency | p99 latency | non-2xx |"
+    )?;
+    writeln!(report, "|---|---:|---:|---:|---:|")?;
+    for (name, r) in [
+        ("simulator, signed GET /v2/keypair/{id}", &sim_get),
+        ("bare hyper, same bytes", &bare_get),
+        ("simulator, create (sustained, RSA-2048)", &sustained),
+    ] {
+        writeln!(
+            report,
+            "| {name} | {:.0} | {} | {} | {} |",
+            r.requests_per_sec, r.p50, r.p99, r.non_2xx
+        )?;
+    }
+    writeln!(report)?;
+    writeln!(
+        report,
+        "GET ratio simulator / bare hyper: {:.1}%",
+        100.0 * sim_get.requests_per_sec / bare_get.requests_per_sec
+    )?;
+    writeln!(
+        report,
+        "create burst: {} creates in {:.1} ms = {:.0} creates/s (pool full); sustained: {:.1} creates/s",
+        burst.0,
+        burst.1.as_secs_f64() * 1000.0,
+        burst.0 as f64 / burst.1.as_secs_f64(),
+        sustained.requests_per_sec
+    )?;
+    for r in [&sim_get, &bare_get, &sustained] {
+        if r.non_2xx > 0 || r.errors > 0 {
+            writeln!(
+                report,
+                "WARNING: {} non-2xx answers, {} socket errors",
+                r.non_2xx, r.errors
+            )?;
+        }
+    }
+    Ok(report)
+}
+
+fn check_wrk() -> anyhow::Result<()> {
+    match Command::new("wrk").arg("--version").output() {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            bail!(
+                "`wrk` is not installed; install it with `apt-get install -y wrk` (or your package manager)"
+            )
+        }
+        Err(e) => Err(e).context("running wrk"),
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
+}
+
+/// The benchmark signs with the wall clock, as any client of a running server does.
+#[allow(clippy::disallowed_methods)] // xtask is an edge: it talks to a live server
+fn wall_clock() -> DateTime<Utc> {
+    Utc::now()
+}
+
+/// A child process that printed `listening on http://ADDR`; killed on drop.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn start(binary: &Path, args: &[&str]) -> anyhow::Result<Self> {
+        let mut child = Command::new(binary)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .with_context(|| format!("starting {}", binary.display()))?;
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().context("stdout")?).read_line(&mut line)?;
+        let addr = line
+            .trim_end()
+            .strip_prefix("listening on http://")
+            .with_context(|| format!("unexpected first line {line:?}"))?
+            .parse()?;
+        Ok(Self { child, addr })
+    }
+
+    fn sign(
+        &self,
+        now: DateTime<Utc>,
+        method: &str,
+        path: &str,
+    ) -> anyhow::Result<(String, Vec<(String, String)>)> {
+        let host = self.addr.to_string();
+        let headers = [("host", host.as_str())];
+        let settings = SigningSettings {
+            // wrk replays the same signature for the whole run.
+            expiration_secs: 3600,
+            ..SigningSettings::default()
+        };
+        let signed = bce_auth::sign(
+            &SignableRequest {
+                method,
+                path,
+                query: &[],
+                headers: &headers,
+            },
+            &Credentials::new(ACCESS_KEY, SECRET_KEY),
+            now,
+            &settings,
+        )?;
+        let mut out = vec![("Host".to_owned(), host)];
+        out.extend(
+            signed
+                .headers()
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), value.clone())),
+        );
+        out.push((
+            "Authorization".to_owned(),
+            signed.authorization().to_owned(),
+        ));
+        Ok((signed.authorization().to_owned(), out))
+    }
+
+    /// One signed request over a fresh connection: (status, body).
+    fn signed(
+        &self,
+        now: DateTime<Utc>,
+        method: &str,
+        path: &str,
+        body: &[u8],
+    ) -> anyhow::Result<(u16, Vec<u8>)> {
+        let (_, headers) = self.sign(now, method, path)?;
+        let mut request = format!("{method} {path} HTTP/1.1\r\n");
+        for (name, value) in &headers {
+            write!(request, "{name}: {value}\r\n")?;
+        }
+        write!(
+            request,
+            "Content-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        )?;
+        let mut bytes = request.into_bytes();
+        bytes.extend_from_slice(body);
+        exchange(self.addr, &bytes)
+    }
+
+    /// A wrk script sending one fixed signed request.
+    fn lua(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<String> {
+        let (_, headers) = self.sign(now, method, path)?;
+        let mut script = format!("wrk.method = {method:?}\nwrk.path = {path:?}\n");
+        for (name, value) in headers {
+            writeln!(script, "wrk.headers[{name:?}] = {value:?}")?;
+        }
+        if let Some(body) = body {
+            writeln!(script, "wrk.body = {body:?}")?;
+        }
+        Ok(script)
+    }
+
+    fn wait_for_keys(&self, wanted: usize, limit: Duration) -> anyhow::Result<()> {
+        let deadline = Instant::now() + limit;
+        loop {
+            let (_, body) = exchange(
+                self.addr,
+                b"GET /__sim/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            )?;
+            let health: serde_json::Value = serde_json::from_slice(&body)?;
+            if health["keysReady"].as_u64().unwrap_or(0) >= wanted as u64 {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                bail!("the key pool did not fill up: {health}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+fn exchange(addr: SocketAddr, request: &[u8]) -> anyhow::Result<(u16, Vec<u8>)> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.write_all(request)?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer)?;
+    let split = answer
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .context("response without end of headers")?;
+    let head = std::str::from_utf8(&answer[..split])?;
+    let status = head.split(' ').nth(1).context("status line")?.parse()?;
+    Ok((status, answer[split + 4..].to_vec()))
+}
+
+/// `n` creates started together on separate connections: (count, wall time).
+fn burst_creates(sim: &Server, n: usize, now: DateTime<Utc>) -> anyhow::Result<(usize, Duration)> {
+    let barrier = Arc::new(Barrier::new(n + 1));
+    let mut prepared = Vec::new();
+    for _ in 0..n {
+        let (_, headers) = sim.sign(now, "POST", "/v2/keypair")?;
+        let body = br#"{"name":"burst"}"#;
+        let mut request = "POST /v2/keypair HTTP/1.1\r\n".to_owned();
+        for (name, value) in &headers {
+            write!(request, "{name}: {value}\r\n")?;
+        }
+        write!(
+            request,
+            "Content-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        )?;
+        let mut bytes = request.into_bytes();
+        bytes.extend_from_slice(body);
+        prepared.push(bytes);
+    }
+    let addr = sim.addr;
+    let handles: Vec<_> = prepared
+        .into_iter()
+        .map(|bytes| {
+            let barrier = Arc::clone(&barrier);
+            std::thread::spawn(move || {
+                barrier.wait();
+                exchange(addr, &bytes)
+            })
+        })
+        .collect();
+    barrier.wait();
+    let started = Instant::now();
+    for handle in handles {
+        let (status, body) = handle
+            .join()
+            .map_err(|_| anyhow::anyhow!("burst thread panicked"))??;
+        if status != 200 {
+            bail!(
+                "burst create answered {status}: {}",
+                String::from_utf8_lossy(&body)
+            );
+        }
+    }
+    Ok((n, started.elapsed()))
+}
+
+struct WrkResult {
+    requests_per_sec: f64,
+    p50: String,
+    p99: String,
+    non_2xx: u64,
+    errors: u64,
+}
+
+fn wrk(
+    addr: SocketAddr,
+    script: &Path,
+    threads: u32,
+    connections: u32,
+    seconds: u64,
+) -> anyhow::Result<WrkResult> {
+    let output = Command::new("wrk")
+        .args([
+            "-t",
+            &threads.to_string(),
+            "-c",
+            &connections.max(threads).to_string(),
+            "-d",
+            &format!("{seconds}s"),
+            "--latency",
+            "-s",
+        ])
+        .arg(script)
+        .arg(format!("http://{addr}"))
+        .output()
+        .context("running wrk")?;
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    if !output.status.success() {
+        bail!(
+            "wrk failed: {text}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let field = |prefix: &str| {
+        text.lines()
+            .map(str::trim)
+            .find_map(|l| l.strip_prefix(prefix))
+            .map(|rest| rest.trim().to_owned())
+    };
+    let requests_per_sec = field("Requests/sec:")
+        .context("wrk printed no Requests/sec")?
+        .parse()?;
+    let non_2xx = field("Non-2xx or 3xx responses:").map_or(Ok(0), |n| n.parse())?;
+    let errors = field("Socket errors:").map_or(0, |s| {
+        s.split(',')
+            .filter_map(|part| part.split_whitespace().nth(1)?.parse::<u64>().ok())
+            .sum()
+    });
+    Ok(WrkResult {
+        requests_per_sec,
+        p50: field("50%").unwrap_or_default(),
+        p99: field("99%").unwrap_or_default(),
+        non_2xx,
+        errors,
+    })
 }

@@ -1,2 +1,509 @@
-//! A local simulator of the BCC key-pair API.
+//! A local simulator of the BCC key-pair API (Baidu AI Cloud), for tests and development.
+//!
+//! The simulator answers the nine key pair operations exactly as the official SDKs send them
+//! (`keypair-api.md` §2, §3), verifies every request's `bce-auth-v1` signature, keeps key
+//! pairs and instances per account and region, and exposes a control API under `/__sim/`
+//! for seeding instances, resetting state, injecting faults and reading a request journal.
+//!
+//! It is a library first: a [`Simulator`] is a value whose [`Simulator::handle`] answers one
+//! `http::Request<Bytes>` without any socket. [`server`] puts it on a TCP listener, and the
+//! `bcc-keypair-sim` binary wraps that in a command line.
+//!
+//! # Example: in-process use
+//!
+//! ```
+//! use bce_auth::{Credentials, SigningSettings, http_adapter::sign_http_request};
+//! use bcc_keypair_sim::{FixedClock, FixedKeys, Simulator};
+//! use bytes::Bytes;
+//! use chrono::{TimeZone, Utc};
+//! use std::sync::Arc;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let now = Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap();
+//! let sim = Simulator::builder()
+//!     .account("my-ak", "my-sk")
+//!     .clock(Arc::new(FixedClock::new(now)))
+//!     // Pre-generated keys keep tests fast; the default is a pool of fresh RSA-2048 keys.
+//!     .key_source(Arc::new(FixedKeys::bundled_test_keys()?))
+//!     .build()?;
+//!
+//! let mut request = http::Request::post("/v2/keypair?create")
+//!     .header("host", "bcc.bj.baidubce.com")
+//!     .body(Bytes::from_static(br#"{"name":"kp01","description":"demo"}"#))?;
+//! sign_http_request(&mut request, &Credentials::new("my-ak", "my-sk"), now, &SigningSettings::default())?;
+//!
+//! let response = sim.handle(request).await;
+//! assert_eq!(response.status(), 200);
+//! assert!(response.headers().contains_key("x-bce-request-id"));
+//! let body: serde_json::Value = serde_json::from_slice(response.body())?;
+//! assert_eq!(body["keypair"]["name"], "kp01");
+//! assert_eq!(body["keypair"]["regionId"], "bj");
+//! assert!(body["keypair"]["privateKey"].as_str().unwrap().starts_with("-----BEGIN RSA PRIVATE KEY-----"));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Layout
+//!
+//! Split the way moto splits a service (STYLE.md habit 9): `state` (the simulated cloud,
+//! plain methods, no HTTP), `wire` (parse, call state, render), `routes` (the table of
+//! method, path and action word), `auth` (verification before routing), `control` (the
+//! `/__sim/` API) and [`server`] (sockets, tasks, graceful shutdown). Time and ids come from
+//! a [`Clock`] and an [`IdGenerator`]; key material from a [`KeySource`].
+//!
+//! # Non-goals
+//!
+//! Only the key pair API of BCC. No TLS (put a proxy in front if needed), no HTTP/2, no
+//! persistence beyond a single JSON state file.
 #![deny(missing_docs)]
+
+mod auth;
+mod clock;
+mod control;
+mod faults;
+mod ids;
+mod journal;
+mod keys;
+mod lock;
+mod persist;
+mod routes;
+pub mod server;
+mod state;
+mod wire;
+
+use std::io;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use bcc_keypair_model::ErrorCode;
+use bce_auth::VerifySettings;
+use bytes::Bytes;
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST};
+use http::{HeaderValue, Method, Request, Response};
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use ids::{IdGenerator, RandomIds, SequentialIds};
+pub use journal::DEFAULT_JOURNAL_CAPACITY;
+pub use keys::{
+    DEFAULT_KEY_POOL_SIZE, FixedKeys, GeneratedKey, KeyFuture, KeySource, RSA_BITS, RsaKeyPool,
+};
+pub use routes::Operation;
+pub use state::DEFAULT_QUOTA;
+
+use crate::auth::Accounts;
+use crate::faults::Faults;
+use crate::journal::Journal;
+use crate::lock::read;
+use crate::persist::StateFile;
+use crate::state::{ScopeRef, State};
+use crate::wire::Outcome;
+
+/// Access key used when no account is configured (development only).
+pub const DEV_ACCESS_KEY: &str = "bcc-sim-dev-access-key";
+/// Secret key belonging to [`DEV_ACCESS_KEY`].
+pub const DEV_SECRET_KEY: &str = "bcc-sim-dev-secret-key";
+/// Region used when the `Host` header is not `bcc.{region}.baidubce.com`.
+pub const DEFAULT_REGION: &str = "bj";
+/// Largest accepted request body. Larger bodies get `400 InvalidHTTPRequest` (errors.md
+/// §4 row 10: the body is not acceptable); the server refuses them before reading them.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// `Content-Type` of every response (keypair-api.md §1).
+const JSON_CONTENT_TYPE: HeaderValue = HeaderValue::from_static("application/json;charset=UTF-8");
+const REQUEST_ID_HEADER: &str = "x-bce-request-id";
+
+/// Why the simulator could not be built or started.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SimError {
+    /// Key material could not be generated or parsed.
+    #[error("key material: {0}")]
+    Key(String),
+    /// The state file could not be read.
+    #[error("state file {path}: {source}")]
+    StateFile {
+        /// The state file.
+        path: PathBuf,
+        /// The IO failure.
+        source: io::Error,
+    },
+    /// The state file does not hold a simulator state.
+    #[error("state file {path} is not a simulator state: {detail}")]
+    StateFormat {
+        /// The state file.
+        path: PathBuf,
+        /// What the parser reported.
+        detail: String,
+    },
+    /// Another IO failure (starting threads, binding sockets).
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}
+
+/// The simulator. Cheap to clone: clones share one simulated cloud.
+#[derive(Clone)]
+pub struct Simulator {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Simulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulator")
+            .field("default_region", &self.inner.default_region)
+            .field(
+                "state_file",
+                &self.inner.state_file.as_ref().map(|f| f.path()),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+pub(crate) struct Inner {
+    pub(crate) state: RwLock<State>,
+    pub(crate) accounts: Accounts,
+    pub(crate) default_region: String,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) ids: Arc<dyn IdGenerator>,
+    pub(crate) keys: Arc<dyn KeySource>,
+    pub(crate) journal: Journal,
+    pub(crate) faults: Faults,
+    state_file: Option<Arc<StateFile>>,
+    verify_settings: VerifySettings,
+}
+
+/// Configures a [`Simulator`].
+#[must_use]
+pub struct SimulatorBuilder {
+    accounts: Vec<(String, String, String)>,
+    default_region: String,
+    quota: usize,
+    clock: Arc<dyn Clock>,
+    ids: Arc<dyn IdGenerator>,
+    key_source: Option<Arc<dyn KeySource>>,
+    key_pool_size: usize,
+    key_threads: Option<usize>,
+    state_file: Option<PathBuf>,
+    journal_capacity: usize,
+    verify_settings: VerifySettings,
+}
+
+impl std::fmt::Debug for SimulatorBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimulatorBuilder")
+            .field("default_region", &self.default_region)
+            .field("quota", &self.quota)
+            .field("key_pool_size", &self.key_pool_size)
+            .field("state_file", &self.state_file)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for SimulatorBuilder {
+    fn default() -> Self {
+        Self {
+            accounts: Vec::new(),
+            default_region: DEFAULT_REGION.to_owned(),
+            quota: DEFAULT_QUOTA,
+            clock: Arc::new(SystemClock),
+            ids: Arc::new(RandomIds),
+            key_source: None,
+            key_pool_size: DEFAULT_KEY_POOL_SIZE,
+            key_threads: None,
+            state_file: None,
+            journal_capacity: DEFAULT_JOURNAL_CAPACITY,
+            verify_settings: VerifySettings::default(),
+        }
+    }
+}
+
+impl SimulatorBuilder {
+    /// Adds an account with one access key; the account is named after that key. Repeat for
+    /// several accounts. Without any, [`DEV_ACCESS_KEY`]/[`DEV_SECRET_KEY`] are configured.
+    pub fn account(mut self, access_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
+        let access_key = access_key.into();
+        self.accounts
+            .push((access_key.clone(), access_key, secret_key.into()));
+        self
+    }
+
+    /// Adds another access key to the account named `account` (an earlier
+    /// [`SimulatorBuilder::account`] access key); both keys then see the same key pairs.
+    pub fn access_key(
+        mut self,
+        account: impl Into<String>,
+        access_key: impl Into<String>,
+        secret_key: impl Into<String>,
+    ) -> Self {
+        self.accounts
+            .push((account.into(), access_key.into(), secret_key.into()));
+        self
+    }
+
+    /// Region used when the `Host` header names none (default [`DEFAULT_REGION`]).
+    pub fn default_region(mut self, region: impl Into<String>) -> Self {
+        self.default_region = region.into();
+        self
+    }
+
+    /// Key pairs allowed per account and region (default [`DEFAULT_QUOTA`]).
+    pub fn quota(mut self, quota: usize) -> Self {
+        self.quota = quota;
+        self
+    }
+
+    /// The clock (default [`SystemClock`]).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The id generator (default [`RandomIds`]).
+    pub fn id_generator(mut self, ids: Arc<dyn IdGenerator>) -> Self {
+        self.ids = ids;
+        self
+    }
+
+    /// Where created key pairs get their keys (default: an [`RsaKeyPool`]).
+    pub fn key_source(mut self, source: Arc<dyn KeySource>) -> Self {
+        self.key_source = Some(source);
+        self
+    }
+
+    /// Keys the default [`RsaKeyPool`] keeps ready (default [`DEFAULT_KEY_POOL_SIZE`]).
+    pub fn key_pool_size(mut self, size: usize) -> Self {
+        self.key_pool_size = size;
+        self
+    }
+
+    /// Generator threads of the default [`RsaKeyPool`] (default: available parallelism).
+    pub fn key_generator_threads(mut self, threads: usize) -> Self {
+        self.key_threads = Some(threads);
+        self
+    }
+
+    /// Keeps the state in this file: loaded at build, rewritten atomically after each change.
+    pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.state_file = Some(path.into());
+        self
+    }
+
+    /// Entries kept by the request journal (default [`DEFAULT_JOURNAL_CAPACITY`]).
+    pub fn journal_capacity(mut self, capacity: usize) -> Self {
+        self.journal_capacity = capacity;
+        self
+    }
+
+    /// Clock-skew limits of signature verification.
+    pub fn verify_settings(mut self, settings: VerifySettings) -> Self {
+        self.verify_settings = settings;
+        self
+    }
+
+    /// Builds the simulator: loads the state file if any and starts the key pool.
+    pub fn build(self) -> Result<Simulator, SimError> {
+        let mut accounts = Accounts::default();
+        for (account, access_key, secret_key) in &self.accounts {
+            accounts.add(account, access_key, secret_key);
+        }
+        if accounts.is_empty() {
+            accounts.add(DEV_ACCESS_KEY, DEV_ACCESS_KEY, DEV_SECRET_KEY);
+        }
+        let state_file = self.state_file.map(|p| Arc::new(StateFile::new(p)));
+        let state = match &state_file {
+            None => State::new(self.quota),
+            Some(file) => match file.load() {
+                Ok(None) => State::new(self.quota),
+                Ok(Some(bytes)) => {
+                    State::from_json(&bytes, self.quota).map_err(|e| SimError::StateFormat {
+                        path: file.path().to_path_buf(),
+                        detail: e.to_string(),
+                    })?
+                }
+                Err(source) => {
+                    return Err(SimError::StateFile {
+                        path: file.path().to_path_buf(),
+                        source,
+                    });
+                }
+            },
+        };
+        let keys = match self.key_source {
+            Some(source) => source,
+            None => {
+                let threads = self.key_threads.unwrap_or_else(|| {
+                    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+                });
+                Arc::new(RsaKeyPool::start(self.key_pool_size, threads)?)
+            }
+        };
+        Ok(Simulator {
+            inner: Arc::new(Inner {
+                state: RwLock::new(state),
+                accounts,
+                default_region: self.default_region,
+                clock: self.clock,
+                ids: self.ids,
+                keys,
+                journal: Journal::new(self.journal_capacity),
+                faults: Faults::default(),
+                state_file,
+                verify_settings: self.verify_settings,
+            }),
+        })
+    }
+}
+
+impl Simulator {
+    /// A builder with the defaults: development credentials, region `bj`, quota 500, system
+    /// clock, random ids, an RSA key pool of 8.
+    pub fn builder() -> SimulatorBuilder {
+        SimulatorBuilder::default()
+    }
+
+    /// Answers one request without a socket. Never panics; bad input gets a BCE error
+    /// response. Must run inside a Tokio runtime (the state file is written on a blocking
+    /// thread and injected latency uses Tokio's timer).
+    pub async fn handle(&self, request: Request<Bytes>) -> Response<Bytes> {
+        let started = Instant::now();
+        let request_id = self.inner.ids.request_id();
+        let (parts, body) = request.into_parts();
+        let path = parts.uri.path();
+        let control = path == "/__sim" || path.starts_with("/__sim/");
+        let outcome = if control {
+            control::handle(self, &parts, &body, &request_id).await
+        } else {
+            self.api(&parts, &body, &request_id).await
+        };
+        if outcome.mutated {
+            self.persist().await;
+        }
+        if !control {
+            self.inner.journal.record(journal::Entry {
+                time: self.inner.clock.now(),
+                request_id: request_id.clone(),
+                method: parts.method.clone(),
+                path: path.to_owned(),
+                query: parts.uri.query().map(str::to_owned),
+                operation: outcome.operation.map(Operation::as_str),
+                access_key_id: outcome.access_key_id,
+                region: outcome.region,
+                status: outcome.status.as_u16(),
+                error_code: outcome.error_code,
+                duration: started.elapsed(),
+                canonical_request: outcome.canonical_request,
+            });
+        }
+        render(
+            parts.method == Method::HEAD,
+            outcome.status,
+            outcome.body,
+            &request_id,
+        )
+    }
+
+    /// The key pair API: auth, routing, faults, then the operation (errors.md §4 order).
+    async fn api(&self, parts: &http::request::Parts, body: &Bytes, request_id: &str) -> Outcome {
+        let inner = &*self.inner;
+        if body.len() > MAX_BODY_BYTES {
+            return Outcome::error(request_id, &ErrorCode::InvalidHttpRequest, None);
+        }
+        let now = inner.clock.now();
+        let authenticated =
+            match auth::authenticate(&inner.accounts, parts, now, &inner.verify_settings) {
+                Ok(a) => a,
+                Err(rejected) => {
+                    let mut outcome =
+                        Outcome::error(request_id, &rejected.code, rejected.message.as_deref());
+                    outcome.access_key_id = rejected.access_key_id;
+                    outcome.canonical_request = rejected.canonical_request;
+                    return outcome;
+                }
+            };
+        let access_key_id = Some(authenticated.access_key_id.clone());
+        let region = wire::region_from_host(parts.headers.get(HOST))
+            .unwrap_or(&inner.default_region)
+            .to_owned();
+        let routed = match routes::route_request(&parts.method, parts.uri.path(), parts.uri.query())
+        {
+            Ok(r) => r,
+            Err(code) => {
+                let mut outcome = Outcome::error(request_id, &code, None);
+                outcome.access_key_id = access_key_id;
+                outcome.region = Some(region);
+                return outcome;
+            }
+        };
+        let operation = routed.operation;
+        let mut outcome = 'outcome: {
+            if let Some(injection) = inner.faults.take(operation) {
+                if !injection.latency.is_zero() {
+                    tokio::time::sleep(injection.latency).await;
+                }
+                if let Some(error) = injection.error {
+                    let status = http::StatusCode::from_u16(error.status)
+                        .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+                    break 'outcome Outcome::error_with_status(
+                        request_id,
+                        status,
+                        &error.code,
+                        Some(&error.message),
+                    );
+                }
+            }
+            let at = ScopeRef {
+                account: authenticated.account,
+                region: &region,
+            };
+            let content_md5 = parts.headers.get("content-md5").map(HeaderValue::as_bytes);
+            match wire::run(inner, &routed, at, content_md5, body).await {
+                Ok(body) => {
+                    let mut outcome = Outcome::ok(body);
+                    outcome.mutated = operation.is_mutation();
+                    outcome
+                }
+                Err(code) => Outcome::error(request_id, &code, None),
+            }
+        };
+        outcome.operation = Some(operation);
+        outcome.access_key_id = access_key_id;
+        outcome.region = Some(region);
+        outcome
+    }
+
+    /// Writes the state file, if configured, off the async runtime.
+    async fn persist(&self) {
+        let Some(file) = self.inner.state_file.clone() else {
+            return;
+        };
+        let sim = self.clone();
+        let save =
+            move || file.save_with(|| read(&sim.inner.state).to_json().map_err(io::Error::other));
+        let result = match tokio::runtime::Handle::try_current() {
+            Ok(_) => tokio::task::spawn_blocking(save)
+                .await
+                .unwrap_or_else(|e| Err(io::Error::other(e))),
+            Err(_) => save(),
+        };
+        if let Err(error) = result {
+            tracing::error!(%error, "writing the state file failed");
+        }
+    }
+}
+
+/// The HTTP response: JSON content type and the request id on every answer; HEAD gets the
+/// headers only (errors.md §1).
+fn render(head: bool, status: http::StatusCode, body: Bytes, request_id: &str) -> Response<Bytes> {
+    let length = body.len();
+    let body = if head { Bytes::new() } else { body };
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, JSON_CONTENT_TYPE);
+    if let Ok(id) = HeaderValue::from_str(request_id) {
+        headers.insert(REQUEST_ID_HEADER, id);
+    }
+    headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
+    response
+}

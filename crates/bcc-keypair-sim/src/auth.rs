@@ -1,0 +1,167 @@
+//! Authentication: every `/v2` request is verified with `bce-auth` before routing
+//! (errors.md §4 rows 1–6, auth-v1.md §8).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::RwLock;
+
+use bcc_keypair_model::ErrorCode;
+use bce_auth::{CredentialStore, Credentials, VerifiableRequest, VerifyError, VerifySettings};
+use chrono::{DateTime, Utc};
+
+use crate::lock::{read, write};
+
+/// The configured accounts. An access key belongs to exactly one account; an account is
+/// named by the first access key configured for it.
+#[derive(Debug, Default)]
+pub(crate) struct Accounts {
+    keys: HashMap<String, AccessKey>,
+    /// Account ids in configuration order; the first is the default of the control API.
+    order: Vec<String>,
+    /// Accounts flagged "not certified" (errors.md §4 row 6, `QualifyNotPass`).
+    unqualified: RwLock<HashSet<String>>,
+}
+
+#[derive(Debug)]
+struct AccessKey {
+    account: String,
+    credentials: Credentials,
+}
+
+impl Accounts {
+    /// Adds an access key to `account` (created on first use).
+    pub(crate) fn add(&mut self, account: &str, access_key_id: &str, secret_access_key: &str) {
+        if !self.order.iter().any(|a| a == account) {
+            self.order.push(account.to_owned());
+        }
+        self.keys.insert(
+            access_key_id.to_owned(),
+            AccessKey {
+                account: account.to_owned(),
+                credentials: Credentials::new(access_key_id, secret_access_key),
+            },
+        );
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The account an access key belongs to.
+    pub(crate) fn account_of(&self, access_key_id: &str) -> Option<&str> {
+        self.keys.get(access_key_id).map(|k| k.account.as_str())
+    }
+
+    /// The first configured account.
+    pub(crate) fn default_account(&self) -> Option<&str> {
+        self.order.first().map(String::as_str)
+    }
+
+    pub(crate) fn set_qualified(&self, account: &str, qualified: bool) {
+        let mut unqualified = write(&self.unqualified);
+        if qualified {
+            unqualified.remove(account);
+        } else {
+            unqualified.insert(account.to_owned());
+        }
+    }
+
+    fn is_qualified(&self, account: &str) -> bool {
+        let unqualified = read(&self.unqualified);
+        unqualified.is_empty() || !unqualified.contains(account)
+    }
+}
+
+impl CredentialStore for Accounts {
+    fn lookup(&self, access_key_id: &str) -> Option<Credentials> {
+        self.keys.get(access_key_id).map(|k| k.credentials.clone())
+    }
+}
+
+/// A request that passed authentication.
+#[derive(Debug)]
+pub(crate) struct Authenticated<'a> {
+    pub(crate) access_key_id: String,
+    pub(crate) account: &'a str,
+}
+
+/// Why authentication failed, with what the journal should show.
+#[derive(Debug)]
+pub(crate) struct Rejected {
+    pub(crate) code: ErrorCode,
+    pub(crate) message: Option<String>,
+    pub(crate) access_key_id: Option<String>,
+    /// The canonical request the simulator computed, for `SignatureDoesNotMatch`.
+    pub(crate) canonical_request: Option<String>,
+}
+
+/// Verifies `parts` exactly as received: raw path, raw query, headers as sent, Host included
+/// (auth-v1.md §8 step 5: never synthesise headers).
+pub(crate) fn authenticate<'a>(
+    accounts: &'a Accounts,
+    parts: &http::request::Parts,
+    now: DateTime<Utc>,
+    settings: &VerifySettings,
+) -> Result<Authenticated<'a>, Rejected> {
+    // Header values that are not UTF-8 cannot have been signed by an SDK; leaving them out
+    // makes a request that signed them fail with SignatureDoesNotMatch, as it should.
+    let headers: Vec<(&str, &str)> = parts
+        .headers
+        .iter()
+        .filter_map(|(name, value)| {
+            std::str::from_utf8(value.as_bytes())
+                .ok()
+                .map(|v| (name.as_str(), v))
+        })
+        .collect();
+    let request = VerifiableRequest {
+        method: parts.method.as_str(),
+        raw_path: parts.uri.path(),
+        raw_query: parts.uri.query(),
+        headers: &headers,
+    };
+    let verified = bce_auth::verify(&request, accounts, now, settings).map_err(rejected)?;
+    let access_key_id = verified.access_key_id().to_owned();
+    let Some(account) = accounts.account_of(&access_key_id) else {
+        return Err(Rejected {
+            code: ErrorCode::InvalidAccessKeyId,
+            message: None,
+            access_key_id: Some(access_key_id),
+            canonical_request: None,
+        });
+    };
+    if !accounts.is_qualified(account) {
+        return Err(Rejected {
+            code: ErrorCode::QualifyNotPass,
+            message: None,
+            access_key_id: Some(access_key_id),
+            canonical_request: None,
+        });
+    }
+    Ok(Authenticated {
+        access_key_id,
+        account,
+    })
+}
+
+fn rejected(error: VerifyError) -> Rejected {
+    let code = ErrorCode::from_wire(error.code());
+    let mut rejected = Rejected {
+        code,
+        message: None,
+        access_key_id: None,
+        canonical_request: None,
+    };
+    match error {
+        VerifyError::Expired { timestamp } => {
+            rejected.message = Some(ErrorCode::request_expired_message(&timestamp));
+        }
+        VerifyError::SignatureMismatch { canonical_request } => {
+            rejected.canonical_request = Some(canonical_request);
+        }
+        VerifyError::UnknownAccessKey { access_key_id } => {
+            rejected.access_key_id = Some(access_key_id);
+        }
+        _ => {}
+    }
+    rejected
+}

@@ -1,0 +1,360 @@
+//! The control API under `/__sim/` (never `/v2`, never signed): health, reset, instances,
+//! request journal, fault injection, quota and account qualification.
+//! Documented with examples in the crate README.
+
+use std::time::Duration;
+
+use bcc_keypair_model::{ErrorCode, parse_body};
+use bytes::Bytes;
+use http::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::faults::{FaultRule, InjectedError};
+use crate::lock::{read, write};
+use crate::routes::{Operation, Query};
+use crate::state::{InstanceView, ScopeRef};
+use crate::wire::{EMPTY_OBJECT, Outcome, json as to_json};
+use crate::{Inner, Simulator};
+
+/// Answers one control request.
+pub(crate) async fn handle(
+    sim: &Simulator,
+    parts: &http::request::Parts,
+    body: &Bytes,
+    request_id: &str,
+) -> Outcome {
+    let inner = &*sim.inner;
+    let query = Query::parse(parts.uri.query());
+    let method = if parts.method == Method::HEAD {
+        &Method::GET
+    } else {
+        &parts.method
+    };
+    let path = parts.uri.path().trim_end_matches('/');
+    let result = match (method, path) {
+        (&Method::GET, "/__sim/health") => Ok(health(inner)),
+        (&Method::POST, "/__sim/reset") => reset(inner, body).map(mutated),
+        (&Method::POST, "/__sim/instances") => put_instances(inner, body).map(mutated),
+        (&Method::GET, "/__sim/instances") => get_instances(inner, &query),
+        (&Method::GET, "/__sim/requests") => requests(inner, &query),
+        (&Method::POST, "/__sim/faults") => add_fault(inner, body),
+        (&Method::GET, "/__sim/faults") => Ok(faults(inner)),
+        (&Method::DELETE, "/__sim/faults") => {
+            inner.faults.clear();
+            Ok(Outcome::ok(Bytes::from_static(EMPTY_OBJECT)))
+        }
+        (&Method::POST, "/__sim/quota") => set_quota(inner, body).map(mutated),
+        (&Method::GET, "/__sim/quota") => get_quota(inner, &query),
+        (&Method::POST, "/__sim/qualification") => qualification(inner, body),
+        _ => Err(Failure::new(
+            ErrorCode::InvalidUri,
+            format!("no control endpoint {} {}", parts.method, parts.uri.path()),
+        )),
+    };
+    match result {
+        Ok(outcome) => outcome,
+        Err(failure) => Outcome::error(request_id, &failure.code, Some(&failure.message)),
+    }
+}
+
+/// A refused control request: a code and a specific message.
+struct Failure {
+    code: ErrorCode,
+    message: String,
+}
+
+impl Failure {
+    fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidHttpRequest, message)
+    }
+}
+
+fn mutated(mut outcome: Outcome) -> Outcome {
+    outcome.mutated = true;
+    outcome
+}
+
+/// Control bodies use the API's body rules; an empty body means "all defaults".
+fn body_or_default<T: serde::de::DeserializeOwned + Default>(body: &Bytes) -> Result<T, Failure> {
+    if body.trim_ascii().is_empty() {
+        return Ok(T::default());
+    }
+    parse_body(body).map_err(|e| Failure::new(e.code(), e.to_string()))
+}
+
+fn required_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, Failure> {
+    parse_body(body).map_err(|e| Failure::new(e.code(), e.to_string()))
+}
+
+/// The account an optional `accessKeyId` names, or the first configured account.
+fn account<'a>(inner: &'a Inner, access_key_id: Option<&str>) -> Result<&'a str, Failure> {
+    match access_key_id {
+        Some(ak) => inner.accounts.account_of(ak).ok_or_else(|| {
+            Failure::new(
+                ErrorCode::InvalidAccessKeyId,
+                format!("no account has the access key {ak:?}"),
+            )
+        }),
+        None => inner
+            .accounts
+            .default_account()
+            .ok_or_else(|| Failure::bad_request("no account is configured")),
+    }
+}
+
+fn health(inner: &Inner) -> Outcome {
+    let keypairs = read(&inner.state).keypair_total();
+    Outcome::ok(to_json(&json!({
+        "status": "ok",
+        "keysReady": inner.keys.ready(),
+        "keypairs": keypairs,
+        "defaultRegion": inner.default_region,
+    })))
+}
+
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ScopeFilter {
+    access_key_id: Option<String>,
+    region: Option<String>,
+}
+
+/// Empties the state (and clears faults and the journal), or only one account and/or region.
+fn reset(inner: &Inner, body: &Bytes) -> Result<Outcome, Failure> {
+    let filter: ScopeFilter = body_or_default(body)?;
+    let account = match filter.access_key_id.as_deref() {
+        Some(ak) => Some(account(inner, Some(ak))?),
+        None => None,
+    };
+    write(&inner.state).reset(account, filter.region.as_deref());
+    if account.is_none() && filter.region.is_none() {
+        inner.faults.clear();
+        inner.journal.clear();
+    }
+    Ok(Outcome::ok(Bytes::from_static(EMPTY_OBJECT)))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct InstancesBody {
+    instances: Vec<InstanceSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct InstanceSpec {
+    instance_id: String,
+    #[serde(default = "linux")]
+    os_type: String,
+    #[serde(default = "running")]
+    status: String,
+    region: Option<String>,
+    access_key_id: Option<String>,
+}
+
+fn linux() -> String {
+    "linux".to_owned()
+}
+
+fn running() -> String {
+    "Running".to_owned()
+}
+
+#[derive(Serialize)]
+struct InstancesOut {
+    instances: Vec<InstanceView>,
+}
+
+/// Creates or replaces instances; all are checked before any is stored.
+fn put_instances(inner: &Inner, body: &Bytes) -> Result<Outcome, Failure> {
+    let request: InstancesBody = required_body(body)?;
+    let mut resolved = Vec::with_capacity(request.instances.len());
+    for spec in &request.instances {
+        if spec.instance_id.is_empty() || spec.instance_id.chars().any(char::is_control) {
+            return Err(Failure::new(
+                ErrorCode::InappropriateJson,
+                format!("invalid instanceId {:?}", spec.instance_id),
+            ));
+        }
+        let account = account(inner, spec.access_key_id.as_deref())?;
+        let region = spec.region.as_deref().unwrap_or(&inner.default_region);
+        resolved.push((account, region, spec));
+    }
+    let mut state = write(&inner.state);
+    for (account, region, spec) in &resolved {
+        state.put_instance(
+            ScopeRef { account, region },
+            &spec.instance_id,
+            spec.os_type.clone(),
+            spec.status.clone(),
+        );
+    }
+    let instances = state
+        .instances(None, None)
+        .into_iter()
+        .filter(|view| {
+            resolved.iter().any(|(account, region, spec)| {
+                view.instance_id == spec.instance_id
+                    && view.access_key_id == *account
+                    && view.region == *region
+            })
+        })
+        .collect();
+    Ok(Outcome::ok(to_json(&InstancesOut { instances })))
+}
+
+fn get_instances(inner: &Inner, query: &Query<'_>) -> Result<Outcome, Failure> {
+    let account = match query.get("accessKeyId").filter(|a| !a.is_empty()) {
+        Some(ak) => Some(account(inner, Some(ak))?),
+        None => None,
+    };
+    let region = query.get("region").filter(|r| !r.is_empty());
+    let instances = read(&inner.state).instances(account, region);
+    Ok(Outcome::ok(to_json(&InstancesOut { instances })))
+}
+
+/// The journal, oldest first; `?limit=N` keeps the newest N.
+fn requests(inner: &Inner, query: &Query<'_>) -> Result<Outcome, Failure> {
+    let limit = match query.get("limit") {
+        None | Some("") => usize::MAX,
+        Some(n) => n
+            .parse()
+            .map_err(|_| Failure::bad_request(format!("limit must be an integer, got {n:?}")))?,
+    };
+    let entries = inner.journal.recent(limit);
+    let views: Vec<_> = entries.iter().map(|e| e.view()).collect();
+    Ok(Outcome::ok(to_json(&json!({ "requests": views }))))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FaultBody {
+    /// An operation name, or `"*"`/absent for every operation.
+    operation: Option<String>,
+    count: Option<u32>,
+    status: Option<u16>,
+    code: Option<String>,
+    message: Option<String>,
+    latency_ms: Option<u64>,
+}
+
+fn add_fault(inner: &Inner, body: &Bytes) -> Result<Outcome, Failure> {
+    let request: FaultBody = required_body(body)?;
+    let operation = match request.operation.as_deref() {
+        None | Some("*") => None,
+        Some(name) => Some(Operation::from_name(name).ok_or_else(|| {
+            Failure::bad_request(format!(
+                "unknown operation {name:?} (one of create, import, list, get, attach, detach, delete, rename, updateDesc, *)"
+            ))
+        })?),
+    };
+    let error = if request.status.is_some() || request.code.is_some() {
+        let code = request
+            .code
+            .as_deref()
+            .map_or(ErrorCode::InternalError, ErrorCode::from_wire);
+        let status = request.status.unwrap_or_else(|| code.status());
+        if !(400..=599).contains(&status) {
+            // errors.md §1: never an error with a 1xx/2xx/3xx status.
+            return Err(Failure::bad_request(format!(
+                "status must be 400-599, got {status}"
+            )));
+        }
+        let message = request
+            .message
+            .unwrap_or_else(|| code.default_message().to_owned());
+        Some(InjectedError {
+            status,
+            code,
+            message,
+        })
+    } else {
+        None
+    };
+    let latency = Duration::from_millis(request.latency_ms.unwrap_or(0));
+    if error.is_none() && latency.is_zero() {
+        return Err(Failure::bad_request(
+            "a fault needs a status/code, a latencyMs, or both",
+        ));
+    }
+    inner.faults.add(FaultRule {
+        operation,
+        remaining: request.count.unwrap_or(1),
+        error,
+        latency,
+    });
+    Ok(faults(inner))
+}
+
+fn faults(inner: &Inner) -> Outcome {
+    let rules = inner.faults.list();
+    let views: Vec<_> = rules
+        .iter()
+        .map(|rule| {
+            json!({
+                "operation": rule.operation.map_or("*", Operation::as_str),
+                "remaining": rule.remaining,
+                "status": rule.error.as_ref().map(|e| e.status),
+                "code": rule.error.as_ref().map(|e| e.code.as_str().to_owned()),
+                "message": rule.error.as_ref().map(|e| e.message.clone()),
+                "latencyMs": u64::try_from(rule.latency.as_millis()).unwrap_or(u64::MAX),
+            })
+        })
+        .collect();
+    Outcome::ok(to_json(&json!({ "faults": views })))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct QuotaBody {
+    quota: usize,
+    access_key_id: Option<String>,
+    region: Option<String>,
+}
+
+/// Sets the quota of one account and/or region, or the default when neither is given.
+fn set_quota(inner: &Inner, body: &Bytes) -> Result<Outcome, Failure> {
+    let request: QuotaBody = required_body(body)?;
+    let account = match request.access_key_id.as_deref() {
+        Some(ak) => Some(account(inner, Some(ak))?.to_owned()),
+        None => None,
+    };
+    write(&inner.state).set_quota(account, request.region, request.quota);
+    Ok(Outcome::ok(to_json(&json!({ "quota": request.quota }))))
+}
+
+/// The quota that applies to `?accessKeyId=&region=` (defaults: first account, default region).
+fn get_quota(inner: &Inner, query: &Query<'_>) -> Result<Outcome, Failure> {
+    let account = account(inner, query.get("accessKeyId").filter(|a| !a.is_empty()))?;
+    let region = query
+        .get("region")
+        .filter(|r| !r.is_empty())
+        .unwrap_or(&inner.default_region);
+    let quota = read(&inner.state).quota(ScopeRef { account, region });
+    Ok(Outcome::ok(to_json(&json!({ "quota": quota }))))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct QualificationBody {
+    access_key_id: Option<String>,
+    qualified: bool,
+}
+
+/// Flags an account as (not) certified: unqualified accounts get `QualifyNotPass`.
+fn qualification(inner: &Inner, body: &Bytes) -> Result<Outcome, Failure> {
+    let request: QualificationBody = required_body(body)?;
+    let account = account(inner, request.access_key_id.as_deref())?;
+    inner.accounts.set_qualified(account, request.qualified);
+    Ok(Outcome::ok(to_json(
+        &json!({ "qualified": request.qualified }),
+    )))
+}

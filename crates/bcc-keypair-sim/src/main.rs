@@ -1,0 +1,161 @@
+//! `bcc-keypair-sim`: the BCC key-pair API simulator as a command.
+//!
+//! Prints `listening on http://ADDR` as its first line on stdout once it accepts
+//! connections; logs go to stderr (`RUST_LOG`, default `info`). Ctrl-C or SIGTERM stop it
+//! gracefully.
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use bcc_keypair_sim::{
+    DEFAULT_KEY_POOL_SIZE, DEFAULT_QUOTA, DEFAULT_REGION, DEV_ACCESS_KEY, DEV_SECRET_KEY,
+    Simulator, server,
+};
+use clap::Parser;
+
+/// Local simulator of the Baidu AI Cloud BCC key-pair API (`/v2/keypair`), with a control
+/// API under `/__sim/` (see the crate README).
+#[derive(Debug, Parser)]
+#[command(name = "bcc-keypair-sim", version)]
+struct Args {
+    /// Address to listen on; port 0 picks a free port (the first stdout line shows it).
+    #[arg(long, default_value = "127.0.0.1:8480")]
+    listen: SocketAddr,
+
+    /// Access key id of the first account. Without --access-key and --account, the
+    /// development credentials are used: access key `bcc-sim-dev-access-key`, secret key
+    /// `bcc-sim-dev-secret-key`.
+    #[arg(long, env = "BCC_SIM_ACCESS_KEY", requires = "secret_key")]
+    access_key: Option<String>,
+
+    /// Secret access key belonging to --access-key.
+    #[arg(
+        long,
+        env = "BCC_SIM_SECRET_KEY",
+        requires = "access_key",
+        hide_env_values = true
+    )]
+    secret_key: Option<String>,
+
+    /// Another account as ACCESS_KEY:SECRET_KEY; repeat for several accounts. Key pairs
+    /// and instances are kept per account and region.
+    #[arg(long = "account", value_name = "AK:SK", value_parser = parse_account)]
+    accounts: Vec<(String, String)>,
+
+    /// Region used when the Host header is not `bcc.{region}.baidubce.com`.
+    #[arg(long, default_value = DEFAULT_REGION)]
+    region: String,
+
+    /// Key pairs allowed per account and region.
+    #[arg(long, default_value_t = DEFAULT_QUOTA)]
+    quota: usize,
+
+    /// Keep the state in this JSON file: loaded at start, rewritten atomically after every
+    /// change, so key pairs and instances survive a restart.
+    #[arg(long, value_name = "PATH")]
+    state_file: Option<PathBuf>,
+
+    /// RSA-2048 keys kept ready for create requests (generated on background threads).
+    #[arg(long, default_value_t = DEFAULT_KEY_POOL_SIZE)]
+    key_pool_size: usize,
+
+    /// Threads generating RSA keys (default: number of CPUs).
+    #[arg(long)]
+    key_threads: Option<usize>,
+}
+
+fn parse_account(value: &str) -> Result<(String, String), String> {
+    match value.split_once(':') {
+        Some((ak, sk)) if !ak.is_empty() && !sk.is_empty() => Ok((ak.to_owned(), sk.to_owned())),
+        _ => Err("expected ACCESS_KEY:SECRET_KEY".to_owned()),
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the Tokio runtime")?
+        .block_on(run(args))
+}
+
+async fn run(args: Args) -> anyhow::Result<()> {
+    let mut builder = Simulator::builder()
+        .default_region(args.region.clone())
+        .quota(args.quota)
+        .key_pool_size(args.key_pool_size);
+    if let Some(threads) = args.key_threads {
+        builder = builder.key_generator_threads(threads);
+    }
+    if let Some(path) = &args.state_file {
+        builder = builder.state_file(path);
+    }
+    let mut configured = false;
+    if let (Some(ak), Some(sk)) = (&args.access_key, &args.secret_key) {
+        builder = builder.account(ak, sk);
+        configured = true;
+    }
+    for (ak, sk) in &args.accounts {
+        builder = builder.account(ak, sk);
+        configured = true;
+    }
+    if !configured {
+        tracing::warn!(
+            access_key = DEV_ACCESS_KEY,
+            secret_key = DEV_SECRET_KEY,
+            "no credentials given; using the development credentials"
+        );
+    }
+    let sim = builder.build().context("building the simulator")?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("binding {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    {
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "listening on http://{addr}")?;
+        stdout.flush()?;
+    }
+    tracing::info!(%addr, region = %args.region, quota = args.quota, "simulator ready");
+    server::serve(listener, sim, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => tracing::info!("Ctrl-C received, shutting down"),
+        () = terminate => tracing::info!("SIGTERM received, shutting down"),
+    }
+}

@@ -1,0 +1,794 @@
+//! The simulated cloud: accounts, regions, key pairs, instances. No HTTP in here.
+//!
+//! Every operation is a plain method that takes validated model types and returns a value or
+//! the [`ErrorCode`] the service answers with (STYLE.md habit 9). Key pairs and instances
+//! live in a [`Scope`] per account and region (keypair-api.md §5: quota, duplicates and ids
+//! are per user and region).
+
+use std::collections::{BTreeMap, HashMap};
+
+use bcc_keypair_model::{
+    ErrorCode, InstanceId, KeypairDescription, KeypairId, KeypairName, ListKeypairsQuery, PublicKey,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::keys::GeneratedKey;
+
+/// Default number of key pairs per account and region (keypair-api.md §5).
+pub const DEFAULT_QUOTA: usize = 500;
+
+/// Largest and default page size of a list call (keypair-api.md §6.3).
+const MAX_LIST_KEYS: u32 = bcc_keypair_model::MAX_KEYS_LIMIT;
+
+/// Which account and region an operation addresses.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ScopeRef<'a> {
+    pub(crate) account: &'a str,
+    pub(crate) region: &'a str,
+}
+
+/// One stored key pair.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Keypair {
+    /// Creation sequence number: the stable list order (keypair-api.md §6.3).
+    pub(crate) seq: u64,
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) description: String,
+    pub(crate) public_key: String,
+    #[serde(with = "base64_bytes")]
+    pub(crate) blob: Vec<u8>,
+    pub(crate) fingerprint: String,
+    pub(crate) created_time: String,
+}
+
+/// One simulated BCC instance.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Instance {
+    pub(crate) os_type: String,
+    pub(crate) status: String,
+    /// The key pair bound through the API. `instanceCount` is derived from these bindings.
+    pub(crate) keypair_id: Option<String>,
+}
+
+impl Instance {
+    fn is_linux(&self) -> bool {
+        self.os_type.eq_ignore_ascii_case("linux")
+    }
+
+    /// keypair-api.md §6.5: only running or stopped instances qualify.
+    fn status_allows_keypair_change(&self) -> bool {
+        self.status.eq_ignore_ascii_case("running") || self.status.eq_ignore_ascii_case("stopped")
+    }
+}
+
+/// What a client token was first used for (errors.md §4 row 17).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "operation", rename_all = "camelCase")]
+enum TokenParams {
+    Create {
+        name: String,
+        description: String,
+    },
+    Import {
+        name: String,
+        description: String,
+        #[serde(with = "base64_bytes")]
+        blob: Vec<u8>,
+    },
+}
+
+/// The first answer given for a client token; repeated requests get it again.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TokenRecord {
+    params: TokenParams,
+    keypair: Keypair,
+    private_key: Option<String>,
+}
+
+/// Key pairs and instances of one account in one region.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Scope {
+    /// By creation sequence.
+    keypairs: BTreeMap<u64, Keypair>,
+    /// Key pair id -> sequence number.
+    #[serde(skip)]
+    index: HashMap<String, u64>,
+    instances: BTreeMap<String, Instance>,
+    client_tokens: HashMap<String, TokenRecord>,
+}
+
+impl Scope {
+    fn keypair(&self, id: &str) -> Option<&Keypair> {
+        self.index.get(id).and_then(|seq| self.keypairs.get(seq))
+    }
+
+    fn keypair_mut(&mut self, id: &str) -> Option<&mut Keypair> {
+        let seq = self.index.get(id)?;
+        self.keypairs.get_mut(seq)
+    }
+
+    /// Counts bindings now rather than storing a counter, so it can never drift.
+    fn instance_count(&self, id: &str) -> u32 {
+        let n = self
+            .instances
+            .values()
+            .filter(|i| i.keypair_id.as_deref() == Some(id))
+            .count();
+        u32::try_from(n).unwrap_or(u32::MAX)
+    }
+
+    fn rebuild_index(&mut self) {
+        self.index = self
+            .keypairs
+            .values()
+            .map(|k| (k.id.clone(), k.seq))
+            .collect();
+    }
+
+    fn insert(&mut self, keypair: Keypair) {
+        self.index.insert(keypair.id.clone(), keypair.seq);
+        self.keypairs.insert(keypair.seq, keypair);
+    }
+}
+
+/// A key pair as an operation returns it.
+#[derive(Clone, Debug)]
+pub(crate) struct KeypairView {
+    pub(crate) keypair: Keypair,
+    pub(crate) instance_count: u32,
+    /// Only in the create answer.
+    pub(crate) private_key: Option<String>,
+}
+
+/// One page of a list call (keypair-api.md §6.3).
+#[derive(Debug)]
+pub(crate) struct ListPage {
+    pub(crate) marker: String,
+    pub(crate) max_keys: u32,
+    pub(crate) keypairs: Vec<KeypairView>,
+    pub(crate) next_marker: Option<String>,
+}
+
+/// Result of a create or import before it touches the state: either the stored answer for a
+/// repeated client token, or permission to go on.
+#[derive(Debug)]
+pub(crate) enum Precheck {
+    Repeat(Box<KeypairView>),
+    Proceed,
+}
+
+/// The validated inputs of a create or import.
+#[derive(Debug)]
+pub(crate) struct NewKeypair<'a> {
+    pub(crate) name: &'a KeypairName,
+    pub(crate) description: &'a KeypairDescription,
+    pub(crate) client_token: Option<&'a str>,
+    /// `createdTime`, already formatted.
+    pub(crate) created_time: String,
+}
+
+/// Public key text, decoded blob and fingerprint of a new key pair.
+struct KeyMaterial {
+    public_key: String,
+    blob: Vec<u8>,
+    fingerprint: String,
+}
+
+/// An instance as the control API shows it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct InstanceView {
+    pub(crate) instance_id: String,
+    pub(crate) os_type: String,
+    pub(crate) status: String,
+    pub(crate) region: String,
+    pub(crate) access_key_id: String,
+    pub(crate) keypair_id: Option<String>,
+}
+
+/// Quota settings: a default and overrides per account, region, or both.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Quotas {
+    default: usize,
+    overrides: Vec<QuotaOverride>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct QuotaOverride {
+    account: Option<String>,
+    region: Option<String>,
+    quota: usize,
+}
+
+impl Quotas {
+    /// Most specific first: account and region, account, region, default.
+    fn limit(&self, scope: ScopeRef<'_>) -> usize {
+        let find = |account: Option<&str>, region: Option<&str>| {
+            self.overrides
+                .iter()
+                .find(|o| o.account.as_deref() == account && o.region.as_deref() == region)
+                .map(|o| o.quota)
+        };
+        find(Some(scope.account), Some(scope.region))
+            .or_else(|| find(Some(scope.account), None))
+            .or_else(|| find(None, Some(scope.region)))
+            .unwrap_or(self.default)
+    }
+
+    fn set(&mut self, account: Option<String>, region: Option<String>, quota: usize) {
+        if account.is_none() && region.is_none() {
+            self.default = quota;
+            return;
+        }
+        self.overrides
+            .retain(|o| !(o.account == account && o.region == region));
+        self.overrides.push(QuotaOverride {
+            account,
+            region,
+            quota,
+        });
+    }
+}
+
+/// The whole simulated cloud.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct State {
+    /// Format version of the state file.
+    version: u32,
+    next_seq: u64,
+    configured_quota: usize,
+    quotas: Quotas,
+    /// account -> region -> scope.
+    accounts: BTreeMap<String, BTreeMap<String, Scope>>,
+}
+
+const STATE_FORMAT_VERSION: u32 = 1;
+
+impl State {
+    pub(crate) fn new(quota: usize) -> Self {
+        Self {
+            version: STATE_FORMAT_VERSION,
+            next_seq: 1,
+            configured_quota: quota,
+            quotas: Quotas {
+                default: quota,
+                overrides: Vec::new(),
+            },
+            accounts: BTreeMap::new(),
+        }
+    }
+
+    /// Reads a state saved with `serde_json`; the configured quota of this run wins over the
+    /// saved default.
+    pub(crate) fn from_json(bytes: &[u8], quota: usize) -> Result<Self, serde_json::Error> {
+        let mut state: State = serde_json::from_slice(bytes)?;
+        for scope in state.accounts.values_mut().flat_map(BTreeMap::values_mut) {
+            scope.rebuild_index();
+        }
+        state.configured_quota = quota;
+        state.quotas.default = quota;
+        Ok(state)
+    }
+
+    pub(crate) fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
+        serde_json::to_vec(self)
+    }
+
+    fn scope(&self, at: ScopeRef<'_>) -> Option<&Scope> {
+        self.accounts.get(at.account)?.get(at.region)
+    }
+
+    fn scope_mut(&mut self, at: ScopeRef<'_>) -> &mut Scope {
+        self.accounts
+            .entry(at.account.to_owned())
+            .or_default()
+            .entry(at.region.to_owned())
+            .or_default()
+    }
+
+    fn existing_scope_mut(&mut self, at: ScopeRef<'_>) -> Option<&mut Scope> {
+        self.accounts.get_mut(at.account)?.get_mut(at.region)
+    }
+
+    fn view(scope: &Scope, keypair: &Keypair) -> KeypairView {
+        KeypairView {
+            keypair: keypair.clone(),
+            instance_count: scope.instance_count(&keypair.id),
+            private_key: None,
+        }
+    }
+
+    // ---- create and import -------------------------------------------------------------
+
+    /// Checks that need no key material: a repeated client token, and the quota.
+    /// Runs under a read lock before the (possibly slow) key is fetched.
+    pub(crate) fn precheck_create(
+        &self,
+        at: ScopeRef<'_>,
+        name: &KeypairName,
+        description: &KeypairDescription,
+        client_token: Option<&str>,
+    ) -> Result<Precheck, ErrorCode> {
+        let params = TokenParams::Create {
+            name: name.as_str().to_owned(),
+            description: description.as_str().to_owned(),
+        };
+        if let Some(repeat) = self.repeated_token(at, client_token, &params)? {
+            return Ok(Precheck::Repeat(Box::new(repeat)));
+        }
+        self.check_quota(at)?;
+        Ok(Precheck::Proceed)
+    }
+
+    /// Creates a key pair with `key` (errors.md §4 rows 17, 25).
+    pub(crate) fn create(
+        &mut self,
+        at: ScopeRef<'_>,
+        new: &NewKeypair<'_>,
+        key: &GeneratedKey,
+        new_id: &mut dyn FnMut() -> String,
+    ) -> Result<KeypairView, ErrorCode> {
+        let params = TokenParams::Create {
+            name: new.name.as_str().to_owned(),
+            description: new.description.as_str().to_owned(),
+        };
+        if let Some(repeat) = self.repeated_token(at, new.client_token, &params)? {
+            return Ok(repeat);
+        }
+        self.check_quota(at)?;
+        let material = KeyMaterial {
+            public_key: key.public_key().to_owned(),
+            blob: key.blob().to_vec(),
+            fingerprint: key.fingerprint().to_owned(),
+        };
+        let keypair = self.new_keypair(at, new, material, new_id)?;
+        let private_key = Some(key.private_key_pem().to_owned());
+        self.remember_token(at, new.client_token, params, &keypair, private_key.clone());
+        Ok(KeypairView {
+            keypair,
+            instance_count: 0,
+            private_key,
+        })
+    }
+
+    /// Imports a public key (errors.md §4 rows 17, 24, 25, in that order).
+    pub(crate) fn import(
+        &mut self,
+        at: ScopeRef<'_>,
+        new: &NewKeypair<'_>,
+        public_key: &PublicKey,
+        new_id: &mut dyn FnMut() -> String,
+    ) -> Result<KeypairView, ErrorCode> {
+        let params = TokenParams::Import {
+            name: new.name.as_str().to_owned(),
+            description: new.description.as_str().to_owned(),
+            blob: public_key.blob().to_vec(),
+        };
+        if let Some(repeat) = self.repeated_token(at, new.client_token, &params)? {
+            return Ok(repeat);
+        }
+        // keypair-api.md §5: duplicates compare the decoded key blob, not the text.
+        if self
+            .scope(at)
+            .is_some_and(|scope| scope.keypairs.values().any(|k| k.blob == public_key.blob()))
+        {
+            return Err(ErrorCode::KeypairPublicKeyExist);
+        }
+        self.check_quota(at)?;
+        let material = KeyMaterial {
+            public_key: public_key.as_str().to_owned(),
+            blob: public_key.blob().to_vec(),
+            fingerprint: public_key.fingerprint(),
+        };
+        let keypair = self.new_keypair(at, new, material, new_id)?;
+        self.remember_token(at, new.client_token, params, &keypair, None);
+        Ok(KeypairView {
+            keypair,
+            instance_count: 0,
+            private_key: None,
+        })
+    }
+
+    fn repeated_token(
+        &self,
+        at: ScopeRef<'_>,
+        client_token: Option<&str>,
+        params: &TokenParams,
+    ) -> Result<Option<KeypairView>, ErrorCode> {
+        let Some(token) = client_token else {
+            return Ok(None);
+        };
+        let Some(record) = self.scope(at).and_then(|s| s.client_tokens.get(token)) else {
+            return Ok(None);
+        };
+        if &record.params != params {
+            return Err(ErrorCode::IdempotentParameterMismatch);
+        }
+        Ok(Some(KeypairView {
+            keypair: record.keypair.clone(),
+            instance_count: 0,
+            private_key: record.private_key.clone(),
+        }))
+    }
+
+    fn remember_token(
+        &mut self,
+        at: ScopeRef<'_>,
+        client_token: Option<&str>,
+        params: TokenParams,
+        keypair: &Keypair,
+        private_key: Option<String>,
+    ) {
+        if let Some(token) = client_token {
+            self.scope_mut(at).client_tokens.insert(
+                token.to_owned(),
+                TokenRecord {
+                    params,
+                    keypair: keypair.clone(),
+                    private_key,
+                },
+            );
+        }
+    }
+
+    fn check_quota(&self, at: ScopeRef<'_>) -> Result<(), ErrorCode> {
+        let used = self.scope(at).map_or(0, |s| s.keypairs.len());
+        if used >= self.quotas.limit(at) {
+            return Err(ErrorCode::KeypairQuotaExceedLimit);
+        }
+        Ok(())
+    }
+
+    fn new_keypair(
+        &mut self,
+        at: ScopeRef<'_>,
+        new: &NewKeypair<'_>,
+        material: KeyMaterial,
+        new_id: &mut dyn FnMut() -> String,
+    ) -> Result<Keypair, ErrorCode> {
+        let id = self.unused_id(at, new_id)?;
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        let keypair = Keypair {
+            seq,
+            id,
+            name: new.name.as_str().to_owned(),
+            description: new.description.as_str().to_owned(),
+            public_key: material.public_key,
+            blob: material.blob,
+            fingerprint: material.fingerprint,
+            created_time: new.created_time.clone(),
+        };
+        self.scope_mut(at).insert(keypair.clone());
+        Ok(keypair)
+    }
+
+    /// Ids are unique across the whole simulator, like the cloud's.
+    fn unused_id(
+        &self,
+        at: ScopeRef<'_>,
+        new_id: &mut dyn FnMut() -> String,
+    ) -> Result<String, ErrorCode> {
+        for _ in 0..64 {
+            let id = new_id();
+            let taken = self
+                .accounts
+                .values()
+                .flat_map(BTreeMap::values)
+                .any(|scope| scope.index.contains_key(&id));
+            if !taken {
+                return Ok(id);
+            }
+        }
+        tracing::error!(
+            account = at.account,
+            region = at.region,
+            "no unused key pair id after 64 tries"
+        );
+        Err(ErrorCode::InternalError)
+    }
+
+    // ---- read ---------------------------------------------------------------------------
+
+    pub(crate) fn get(&self, at: ScopeRef<'_>, id: &KeypairId) -> Result<KeypairView, ErrorCode> {
+        let scope = self.scope(at).ok_or(ErrorCode::KeypairNotExist)?;
+        let keypair = scope
+            .keypair(id.as_str())
+            .ok_or(ErrorCode::KeypairNotExist)?;
+        Ok(Self::view(scope, keypair))
+    }
+
+    /// keypair-api.md §6.3: creation order, name filter before paging, inclusive marker,
+    /// `nextMarker` = id of the first item not returned, unknown marker -> empty page.
+    pub(crate) fn list(&self, at: ScopeRef<'_>, query: &ListKeypairsQuery) -> ListPage {
+        let max_keys = query.max_keys.clamp(1, MAX_LIST_KEYS);
+        let mut page = ListPage {
+            marker: query.marker.clone().unwrap_or_default(),
+            max_keys,
+            keypairs: Vec::new(),
+            next_marker: None,
+        };
+        let Some(scope) = self.scope(at) else {
+            return page;
+        };
+        let start = match query.marker.as_deref().filter(|m| !m.is_empty()) {
+            None => 0,
+            Some(marker) => match scope.index.get(marker) {
+                Some(&seq) => seq,
+                None => return page,
+            },
+        };
+        let mut counts: HashMap<&str, u32> = HashMap::new();
+        for bound in scope
+            .instances
+            .values()
+            .filter_map(|i| i.keypair_id.as_deref())
+        {
+            *counts.entry(bound).or_default() += 1;
+        }
+        let limit = usize::try_from(max_keys).unwrap_or(usize::MAX);
+        let mut matching = scope
+            .keypairs
+            .range(start..)
+            .map(|(_, k)| k)
+            .filter(|k| query.name.as_deref().is_none_or(|name| k.name == name));
+        for keypair in matching.by_ref().take(limit) {
+            page.keypairs.push(KeypairView {
+                keypair: keypair.clone(),
+                instance_count: counts.get(keypair.id.as_str()).copied().unwrap_or(0),
+                private_key: None,
+            });
+        }
+        page.next_marker = matching.next().map(|k| k.id.clone());
+        page
+    }
+
+    // ---- update -------------------------------------------------------------------------
+
+    pub(crate) fn rename(
+        &mut self,
+        at: ScopeRef<'_>,
+        id: &KeypairId,
+        name: &KeypairName,
+    ) -> Result<(), ErrorCode> {
+        let keypair = self
+            .existing_scope_mut(at)
+            .and_then(|s| s.keypair_mut(id.as_str()))
+            .ok_or(ErrorCode::KeypairNotExist)?;
+        keypair.name = name.as_str().to_owned();
+        Ok(())
+    }
+
+    pub(crate) fn update_description(
+        &mut self,
+        at: ScopeRef<'_>,
+        id: &KeypairId,
+        description: &KeypairDescription,
+    ) -> Result<(), ErrorCode> {
+        let keypair = self
+            .existing_scope_mut(at)
+            .and_then(|s| s.keypair_mut(id.as_str()))
+            .ok_or(ErrorCode::KeypairNotExist)?;
+        keypair.description = description.as_str().to_owned();
+        Ok(())
+    }
+
+    /// keypair-api.md §6.7: a bound key pair cannot be deleted.
+    pub(crate) fn delete(&mut self, at: ScopeRef<'_>, id: &KeypairId) -> Result<(), ErrorCode> {
+        let scope = self
+            .existing_scope_mut(at)
+            .ok_or(ErrorCode::KeypairNotExist)?;
+        let seq = *scope
+            .index
+            .get(id.as_str())
+            .ok_or(ErrorCode::KeypairNotExist)?;
+        if scope.instance_count(id.as_str()) > 0 {
+            return Err(ErrorCode::DeleteKeypairInUse);
+        }
+        scope.keypairs.remove(&seq);
+        scope.index.remove(id.as_str());
+        Ok(())
+    }
+
+    /// Checks every instance before changing any (all or nothing), code by code in the order
+    /// of keypair-api.md §6.5: InstanceNotExist, UnsupportOsType, InstanceStatusForbidden.
+    fn check_instances<'s>(
+        scope: &'s Scope,
+        instance_ids: &[InstanceId],
+    ) -> Result<Vec<(&'s str, &'s Instance)>, ErrorCode> {
+        let mut found = Vec::with_capacity(instance_ids.len());
+        for id in instance_ids {
+            let (id, instance) = scope
+                .instances
+                .get_key_value(id.as_str())
+                .ok_or(ErrorCode::InstanceNotExist)?;
+            found.push((id.as_str(), instance));
+        }
+        if found.iter().any(|(_, i)| !i.is_linux()) {
+            return Err(ErrorCode::UnsupportOsType);
+        }
+        if found.iter().any(|(_, i)| !i.status_allows_keypair_change()) {
+            return Err(ErrorCode::InstanceStatusForbidden);
+        }
+        Ok(found)
+    }
+
+    /// keypair-api.md §6.5: binds the key pair to every instance; an instance bound to
+    /// another key pair is re-bound; one already bound to this key pair is an error.
+    pub(crate) fn attach(
+        &mut self,
+        at: ScopeRef<'_>,
+        id: &KeypairId,
+        instance_ids: &[InstanceId],
+    ) -> Result<(), ErrorCode> {
+        let scope = self
+            .existing_scope_mut(at)
+            .filter(|s| s.index.contains_key(id.as_str()))
+            .ok_or(ErrorCode::KeypairNotExist)?;
+        let found = Self::check_instances(scope, instance_ids)?;
+        if found
+            .iter()
+            .any(|(_, i)| i.keypair_id.as_deref() == Some(id.as_str()))
+        {
+            return Err(ErrorCode::AttachAttachedKeypair);
+        }
+        let targets: Vec<String> = found.iter().map(|(i, _)| (*i).to_owned()).collect();
+        for instance_id in targets {
+            if let Some(instance) = scope.instances.get_mut(&instance_id) {
+                instance.keypair_id = Some(id.as_str().to_owned());
+            }
+        }
+        Ok(())
+    }
+
+    /// keypair-api.md §6.6: unbinds instances bound to this key pair; instances without a
+    /// key pair or bound to another one are left alone.
+    pub(crate) fn detach(
+        &mut self,
+        at: ScopeRef<'_>,
+        id: &KeypairId,
+        instance_ids: &[InstanceId],
+    ) -> Result<(), ErrorCode> {
+        let scope = self
+            .existing_scope_mut(at)
+            .filter(|s| s.index.contains_key(id.as_str()))
+            .ok_or(ErrorCode::KeypairNotExist)?;
+        let found = Self::check_instances(scope, instance_ids)?;
+        let targets: Vec<String> = found.iter().map(|(i, _)| (*i).to_owned()).collect();
+        for instance_id in targets {
+            if let Some(instance) = scope.instances.get_mut(&instance_id)
+                && instance.keypair_id.as_deref() == Some(id.as_str())
+            {
+                instance.keypair_id = None;
+            }
+        }
+        Ok(())
+    }
+
+    // ---- control ------------------------------------------------------------------------
+
+    /// Empties the state, or only one account, one region, or one account in one region.
+    /// A full reset also restores the configured quota.
+    pub(crate) fn reset(&mut self, account: Option<&str>, region: Option<&str>) {
+        match (account, region) {
+            (None, None) => {
+                self.accounts.clear();
+                self.quotas = Quotas {
+                    default: self.configured_quota,
+                    overrides: Vec::new(),
+                };
+            }
+            (Some(account), None) => {
+                self.accounts.remove(account);
+            }
+            (None, Some(region)) => {
+                for regions in self.accounts.values_mut() {
+                    regions.remove(region);
+                }
+            }
+            (Some(account), Some(region)) => {
+                if let Some(regions) = self.accounts.get_mut(account) {
+                    regions.remove(region);
+                }
+            }
+        }
+    }
+
+    /// Creates or replaces an instance. Replacing keeps its key pair binding, so a test can
+    /// move a bound instance to another status.
+    pub(crate) fn put_instance(
+        &mut self,
+        at: ScopeRef<'_>,
+        instance_id: &str,
+        os_type: String,
+        status: String,
+    ) {
+        let scope = self.scope_mut(at);
+        let keypair_id = scope
+            .instances
+            .get(instance_id)
+            .and_then(|i| i.keypair_id.clone());
+        scope.instances.insert(
+            instance_id.to_owned(),
+            Instance {
+                os_type,
+                status,
+                keypair_id,
+            },
+        );
+    }
+
+    pub(crate) fn instances(
+        &self,
+        account: Option<&str>,
+        region: Option<&str>,
+    ) -> Vec<InstanceView> {
+        let mut out = Vec::new();
+        for (account_id, regions) in &self.accounts {
+            if account.is_some_and(|a| a != account_id) {
+                continue;
+            }
+            for (region_id, scope) in regions {
+                if region.is_some_and(|r| r != region_id) {
+                    continue;
+                }
+                for (instance_id, instance) in &scope.instances {
+                    out.push(InstanceView {
+                        instance_id: instance_id.clone(),
+                        os_type: instance.os_type.clone(),
+                        status: instance.status.clone(),
+                        region: region_id.clone(),
+                        access_key_id: account_id.clone(),
+                        keypair_id: instance.keypair_id.clone(),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    pub(crate) fn set_quota(
+        &mut self,
+        account: Option<String>,
+        region: Option<String>,
+        quota: usize,
+    ) {
+        self.quotas.set(account, region, quota);
+    }
+
+    pub(crate) fn quota(&self, at: ScopeRef<'_>) -> usize {
+        self.quotas.limit(at)
+    }
+
+    pub(crate) fn keypair_total(&self) -> usize {
+        self.accounts
+            .values()
+            .flat_map(BTreeMap::values)
+            .map(|s| s.keypairs.len())
+            .sum()
+    }
+}
+
+/// Serde helper: bytes as standard base64 text in the state file.
+mod base64_bytes {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&STANDARD.encode(bytes))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        STANDARD.decode(text).map_err(serde::de::Error::custom)
+    }
+}

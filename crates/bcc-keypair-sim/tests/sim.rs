@@ -1,0 +1,21 @@
+//! Integration tests of the simulator: one binary, one module per area (STYLE.md habit 16).
+
+#[path = "sim/support.rs"]
+mod support;
+
+#[path = "sim/auth.rs"]
+mod auth;
+#[path = "sim/binary.rs"]
+mod binary;
+#[path = "sim/control.rs"]
+mod control;
+#[path = "sim/keys.rs"]
+mod keys;
+#[path = "sim/operations.rs"]
+mod operations;
+#[path = "sim/persistence.rs"]
+mod persistence;
+#[path = "sim/routing.rs"]
+mod routing;
+#[path = "sim/sdk_replay.rs"]
+mod sdk_replay;

@@ -1,0 +1,181 @@
+//! Signature verification before routing (auth-v1.md §8; errors.md §4 rows 1–6).
+
+use bce_auth::{SignedHeadersField, SigningSettings, http_adapter::sign_http_request};
+use bytes::Bytes;
+use chrono::Duration;
+use http::{Method, Request};
+use std::sync::Arc;
+
+use crate::support::*;
+
+fn unsigned(method: Method, target: &str) -> Request<Bytes> {
+    Request::builder()
+        .method(method)
+        .uri(target)
+        .header("host", HOST)
+        .body(Bytes::new())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn missing_or_malformed_authorization() {
+    let h = harness();
+    // Auth comes before routing: even an unroutable path is AccessDenied.
+    for target in ["/v2/keypair", "/v2/foo", "/v1/keypair", "/favicon.ico"] {
+        h.send(unsigned(Method::GET, target))
+            .await
+            .error(403, "AccessDenied");
+    }
+    let malformed = [
+        "garbage",
+        "bce-auth-v1/ak/2026-11-24T10:00:00Z/1800/host",
+        "bce-auth-v2/0123456789abcdef0123456789abcdef/2026-11-24T10:00:00Z/1800/host/0000000000000000000000000000000000000000000000000000000000000000",
+        "bce-auth-v1/0123456789abcdef0123456789abcdef/yesterday/1800/host/0000000000000000000000000000000000000000000000000000000000000000",
+        "bce-auth-v1/0123456789abcdef0123456789abcdef/2026-11-24T10:00:00Z/-5/host/0000000000000000000000000000000000000000000000000000000000000000",
+        "bce-auth-v1/0123456789abcdef0123456789abcdef/2026-11-24T10:00:00Z/1800/host/nothex",
+    ];
+    for value in malformed {
+        let mut request = unsigned(Method::GET, "/v2/keypair");
+        request
+            .headers_mut()
+            .insert("authorization", value.parse().unwrap());
+        h.send(request).await.error(400, "InvalidHTTPAuthHeader");
+    }
+}
+
+#[tokio::test]
+async fn unknown_key_wrong_secret_and_tampering() {
+    let h = harness();
+    Harness::new(h.sim.clone())
+        .with_credentials("unknown-ak", "sk")
+        .call(Method::GET, "/v2/keypair", "")
+        .await
+        .error(403, "InvalidAccessKeyId");
+    Harness::new(h.sim.clone())
+        .with_credentials(AK, "wrong-secret")
+        .call(Method::GET, "/v2/keypair", "")
+        .await
+        .error(400, "SignatureDoesNotMatch");
+    // Signed for one path, sent to another.
+    let mut request = h.request(Method::GET, "/v2/keypair/k-1", "");
+    *request.uri_mut() = "/v2/keypair/k-2".parse().unwrap();
+    h.send(request).await.error(400, "SignatureDoesNotMatch");
+    // Signed for one host, sent with another.
+    let mut request = h.request(Method::GET, "/v2/keypair", "");
+    request
+        .headers_mut()
+        .insert("host", "bcc.gz.baidubce.com".parse().unwrap());
+    h.send(request).await.error(400, "SignatureDoesNotMatch");
+    // Unsigned headers may be added freely (Go's x-bce-request-id is not signed).
+    let mut request = h.request(Method::GET, "/v2/keypair", "");
+    request
+        .headers_mut()
+        .insert("user-agent", "anything".parse().unwrap());
+    h.send(request).await.ok();
+}
+
+#[tokio::test]
+async fn expired_requests_name_their_date() {
+    let clock = Arc::new(bcc_keypair_sim::FixedClock::new(now()));
+    let h = Harness::new(builder().clock(clock.clone()).build().unwrap());
+    let request = h.request(Method::GET, "/v2/keypair", "");
+    clock.advance(Duration::seconds(1801));
+    let reply = h.send(request).await;
+    reply.error(400, "RequestExpired");
+    assert_eq!(
+        reply.json["message"],
+        "Request has expired. Timestamp date is 2026-11-24T10:00:00Z."
+    );
+    // Far in the future is refused too.
+    clock.set(now() - Duration::hours(1));
+    h.call(Method::GET, "/v2/keypair", "")
+        .await
+        .error(400, "RequestExpired");
+}
+
+#[tokio::test]
+async fn python_style_signatures_are_accepted() {
+    let h = harness();
+    let settings = SigningSettings {
+        signed_headers_field: SignedHeadersField::Empty,
+        ..SigningSettings::default()
+    };
+    let mut request = Request::builder()
+        .method(Method::POST)
+        .uri("/v2/keypair?create=")
+        .header("host", HOST)
+        .header("content-length", "37")
+        .body(Bytes::from_static(
+            br#"{"name": "kp02", "description": null}"#,
+        ))
+        .unwrap();
+    sign_http_request(&mut request, &h.credentials, now(), &settings).unwrap();
+    let auth = request.headers()["authorization"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(auth.contains("/1800//"), "{auth}");
+    h.send(request).await.ok();
+}
+
+#[tokio::test]
+async fn unqualified_accounts_get_qualify_not_pass() {
+    let h = harness();
+    h.control(
+        Method::POST,
+        "/__sim/qualification",
+        &format!(r#"{{"accessKeyId":"{AK}","qualified":false}}"#),
+    )
+    .await
+    .ok();
+    h.call(Method::GET, "/v2/keypair", "")
+        .await
+        .error(403, "QualifyNotPass");
+    Harness::new(h.sim.clone())
+        .with_credentials(OTHER_AK, OTHER_SK)
+        .call(Method::GET, "/v2/keypair", "")
+        .await
+        .ok();
+    // A bad signature is still reported first.
+    Harness::new(h.sim.clone())
+        .with_credentials(AK, "wrong")
+        .call(Method::GET, "/v2/keypair", "")
+        .await
+        .error(400, "SignatureDoesNotMatch");
+    h.control(
+        Method::POST,
+        "/__sim/qualification",
+        r#"{"qualified":true}"#,
+    )
+    .await
+    .ok();
+    h.call(Method::GET, "/v2/keypair", "").await.ok();
+}
+
+#[tokio::test]
+async fn several_access_keys_can_share_an_account() {
+    let sim = builder()
+        .access_key(AK, "second-ak", "second-sk")
+        .build()
+        .unwrap();
+    let first = Harness::new(sim.clone());
+    let id = first.create("shared").await;
+    let second = Harness::new(sim).with_credentials("second-ak", "second-sk");
+    second.get(&id).await.ok();
+}
+
+#[tokio::test]
+async fn development_credentials_apply_when_no_account_is_configured() {
+    let sim = bcc_keypair_sim::Simulator::builder()
+        .clock(Arc::new(bcc_keypair_sim::FixedClock::new(now())))
+        .key_source(Arc::new(
+            bcc_keypair_sim::FixedKeys::bundled_test_keys().unwrap(),
+        ))
+        .build()
+        .unwrap();
+    let h = Harness::new(sim).with_credentials(
+        bcc_keypair_sim::DEV_ACCESS_KEY,
+        bcc_keypair_sim::DEV_SECRET_KEY,
+    );
+    h.call(Method::GET, "/v2/keypair", "").await.ok();
+}

@@ -1,0 +1,157 @@
+//! The `bcc-keypair-sim` binary: first line, health, graceful stop on SIGTERM, restart with
+//! a state file.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use bce_auth::{Credentials, SignableRequest, SigningSettings};
+
+use crate::support::*;
+
+struct Running {
+    child: Child,
+    addr: SocketAddr,
+}
+
+fn start(extra: &[&str]) -> Running {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bcc-keypair-sim"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--access-key",
+            AK,
+            "--secret-key",
+            SK,
+            "--key-pool-size",
+            "1",
+            "--key-threads",
+            "1",
+        ])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let addr = first
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("first line: {first:?}"))
+        .trim_end()
+        .parse()
+        .unwrap();
+    Running { child, addr }
+}
+
+impl Running {
+    fn terminate(mut self) -> std::process::ExitStatus {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "did not stop after SIGTERM");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A signed request over the socket, signed with the wall clock the binary uses.
+#[allow(clippy::disallowed_methods)] // the binary reads the wall clock, so must the signer
+fn signed_get(addr: SocketAddr, path: &str) -> RawReply {
+    let host = addr.to_string();
+    let headers = [("host", host.as_str())];
+    let signed = bce_auth::sign(
+        &SignableRequest {
+            method: "GET",
+            path,
+            query: &[],
+            headers: &headers,
+        },
+        &Credentials::new(AK, SK),
+        chrono::Utc::now(),
+        &SigningSettings::default(),
+    )
+    .unwrap();
+    let mut head = format!(
+        "GET {path} HTTP/1.1\nHost: {host}\nAuthorization: {}",
+        signed.authorization()
+    );
+    for (name, value) in signed.headers() {
+        head.push_str(&format!("\n{name}: {value}"));
+    }
+    send_raw(addr, &head, b"")
+}
+
+#[test]
+fn prints_its_address_answers_and_stops_on_sigterm() {
+    let sim = start(&[]);
+    let health = send_raw(sim.addr, "GET /__sim/health HTTP/1.1\nHost: x", b"");
+    assert_eq!(health.status, 200);
+    assert_eq!(health.json()["status"], "ok");
+    signed_get(sim.addr, "/v2/keypair/k-nope").error(404, "Keypair.KeypairNotExist");
+    let status = sim.terminate();
+    assert!(status.success(), "{status}");
+}
+
+#[test]
+fn state_file_survives_a_restart_of_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    let path = path.to_str().unwrap();
+    let sim = start(&["--state-file", path]);
+    let body = br#"{"instances":[{"instanceId":"i-keep"}]}"#;
+    let seeded = send_raw(
+        sim.addr,
+        &format!(
+            "POST /__sim/instances HTTP/1.1\nHost: x\nContent-Length: {}",
+            body.len()
+        ),
+        body,
+    );
+    assert_eq!(seeded.status, 200);
+    assert!(sim.terminate().success());
+    let sim = start(&["--state-file", path]);
+    let instances = send_raw(sim.addr, "GET /__sim/instances HTTP/1.1\nHost: x", b"");
+    assert_eq!(instances.json()["instances"][0]["instanceId"], "i-keep");
+    assert!(sim.terminate().success());
+}
+
+#[test]
+fn help_documents_every_flag() {
+    let output = Command::new(env!("CARGO_BIN_EXE_bcc-keypair-sim"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    for flag in [
+        "--listen",
+        "--access-key",
+        "--secret-key",
+        "--account",
+        "--region",
+        "--quota",
+        "--state-file",
+        "--key-pool-size",
+        "--key-threads",
+    ] {
+        assert!(help.contains(flag), "{flag} missing from:\n{help}");
+    }
+}
