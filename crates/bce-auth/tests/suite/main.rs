@@ -1,0 +1,6 @@
+//! Integration tests of `bce-auth`, one module per area.
+
+mod http_adapter;
+mod properties;
+mod vectors;
+mod verify_errors;
