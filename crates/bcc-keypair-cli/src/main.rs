@@ -174,12 +174,14 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
+            output::report_error(&anyhow::Error::new(error).context("starting the async runtime"));
             return ExitCode::FAILURE;
         }
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of stdout went away (`… | head`): nothing left to say.
+        Err(error) if output::is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             output::report_error(&error);
             ExitCode::FAILURE
@@ -260,7 +262,12 @@ async fn run(cli: Cli) -> Result<()> {
                     let path = file.write(private_key)?;
                     output::print_keypair(&keypair, json, false)?;
                     if !json {
-                        println!("private key written to {}", path.display());
+                        use std::io::Write;
+                        writeln!(
+                            std::io::stdout().lock(),
+                            "private key written to {}",
+                            path.display()
+                        )?;
                     }
                 }
                 None => output::print_keypair(&keypair, json, true)?,

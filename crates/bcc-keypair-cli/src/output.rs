@@ -1,6 +1,9 @@
 //! Printing results as a table or JSON, and errors to stderr.
+//!
+//! Everything goes through `write!` on a locked stdout, so a closed pipe (`… | head`) is an
+//! `io::Error` the caller handles instead of a panic inside `println!`.
 
-use std::fmt::Write as _;
+use std::io::{self, Write};
 
 use anyhow::Result;
 use bcc_keypair_model::{KeypairId, KeypairModel, ListKeypairsResponse, ModelError};
@@ -13,6 +16,7 @@ pub(crate) fn print_keypair(
     json: bool,
     show_private_key: bool,
 ) -> Result<()> {
+    let mut out = io::stdout().lock();
     if json {
         let mut value = serde_json::to_value(keypair)?;
         if !show_private_key {
@@ -20,9 +24,10 @@ pub(crate) fn print_keypair(
                 object.remove("privateKey");
             }
         }
-        println!("{}", serde_json::to_string_pretty(&value)?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
         return Ok(());
     }
+    let instances = keypair.instance_count.to_string();
     let rows = [
         ("id", keypair.keypair_id.as_str()),
         ("name", keypair.name.as_str()),
@@ -30,20 +35,19 @@ pub(crate) fn print_keypair(
         ("region", keypair.region_id.as_str()),
         ("fingerprint", keypair.finger_print.as_str()),
         ("created", keypair.created_time.as_str()),
+        ("instances", instances.as_str()),
         ("public key", keypair.public_key.as_str()),
     ];
-    let mut out = String::new();
     for (label, value) in rows {
-        let _ = writeln!(out, "{label:<12} {value}");
+        writeln!(out, "{label:<12} {value}")?;
     }
-    let _ = writeln!(out, "{:<12} {}", "instances", keypair.instance_count);
-    print!("{out}");
     if show_private_key {
         if let Some(private_key) = &keypair.private_key {
-            println!(
+            writeln!(
+                out,
                 "\nprivate key (shown once; store it now):\n{}",
                 private_key.trim_end()
-            );
+            )?;
         }
     }
     Ok(())
@@ -52,30 +56,30 @@ pub(crate) fn print_keypair(
 /// One list page: the table plus the marker to continue from, or the page as JSON.
 pub(crate) fn print_page(page: &ListKeypairsResponse, json: bool) -> Result<()> {
     if json {
-        println!("{}", serde_json::to_string_pretty(page)?);
+        writeln!(
+            io::stdout().lock(),
+            "{}",
+            serde_json::to_string_pretty(page)?
+        )?;
         return Ok(());
     }
-    print_keypairs(
-        &page.keypairs,
-        page.next_marker.as_deref().filter(|_| page.is_truncated),
-        false,
-    )
+    let next_marker = page.next_marker.as_deref().filter(|_| page.is_truncated);
+    print_keypairs(&page.keypairs, next_marker, false)
 }
 
-/// Key pairs as a table (or a JSON array).
+/// Key pairs as a table, or as `{"keypairs": [...]}`.
 pub(crate) fn print_keypairs(
     keypairs: &[KeypairModel],
     next_marker: Option<&str>,
     json: bool,
 ) -> Result<()> {
+    let mut out = io::stdout().lock();
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json!({ "keypairs": keypairs }))?
-        );
+        let value = json!({ "keypairs": keypairs });
+        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
         return Ok(());
     }
-    let header = ["ID", "NAME", "INSTANCES", "CREATED", "DESCRIPTION"];
+    let header = ["ID", "NAME", "INSTANCES", "CREATED", "DESCRIPTION"].map(str::to_owned);
     let rows: Vec<[String; 5]> = keypairs
         .iter()
         .map(|k| {
@@ -88,75 +92,77 @@ pub(crate) fn print_keypairs(
             ]
         })
         .collect();
-    let mut widths = header.map(|h| h.chars().count());
-    for row in &rows {
+    let mut widths = [0_usize; 5];
+    for row in std::iter::once(&header).chain(&rows) {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
         }
     }
-    let mut out = String::new();
-    let mut line = |cells: &[&str]| {
-        let mut text = String::new();
-        for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
-            if i + 1 == cells.len() {
-                text.push_str(cell);
-            } else {
-                let pad = width.saturating_sub(cell.chars().count());
-                text.push_str(cell);
-                text.push_str(&" ".repeat(pad + 2));
-            }
+    for row in std::iter::once(&header).chain(&rows) {
+        let mut line = String::new();
+        for (cell, width) in row.iter().zip(widths) {
+            line.push_str(cell);
+            line.push_str(&" ".repeat(width.saturating_sub(cell.chars().count()) + 2));
         }
-        let _ = writeln!(out, "{}", text.trim_end());
-    };
-    line(&header);
-    for row in &rows {
-        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
-        line(&cells);
+        writeln!(out, "{}", line.trim_end())?;
     }
-    print!("{out}");
     if let Some(marker) = next_marker {
-        println!("more: --marker {marker}");
+        writeln!(out, "more: --marker {marker}")?;
     }
     Ok(())
 }
 
 /// Confirmation of an operation without a result.
 pub(crate) fn print_done(json: bool, what: &str, id: &KeypairId) -> Result<()> {
+    let mut out = io::stdout().lock();
     if json {
-        println!("{}", json!({ "keypairId": id.as_str(), "result": what }));
+        writeln!(
+            out,
+            "{}",
+            json!({ "keypairId": id.as_str(), "result": what })
+        )?;
     } else {
-        println!("{what}: {}", id.as_str());
+        writeln!(out, "{what}: {}", id.as_str())?;
     }
     Ok(())
 }
 
-/// Prints an error to stderr: code, message and request id for service errors, the code
-/// and reason for inputs refused before sending, the cause chain otherwise.
+/// Whether the error is only stdout being closed by the reader (`… | head`).
+pub(crate) fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .downcast_ref::<io::Error>()
+        .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+}
+
+/// Prints an error to stderr: code, status, message and request id for service errors, the
+/// code and reason for inputs refused before sending, the cause chain otherwise.
 pub(crate) fn report_error(error: &anyhow::Error) {
+    let mut err = io::stderr().lock();
+    // Nothing sensible is left to do if stderr itself is gone.
+    let _ = write_error(&mut err, error);
+}
+
+fn write_error(err: &mut impl Write, error: &anyhow::Error) -> io::Result<()> {
     if let Some(client_error) = error.downcast_ref::<bcc_keypair_client::Error>() {
         if let Some(service) = client_error.as_service() {
-            eprintln!("error: {}", service.code);
-            eprintln!("  status:     {}", service.status);
-            eprintln!("  message:    {}", service.message);
-            eprintln!(
-                "  request id: {}",
-                service.request_id.as_deref().unwrap_or("(none)")
-            );
-            return;
+            writeln!(err, "error: {}", service.code)?;
+            writeln!(err, "  status:     {}", service.status)?;
+            writeln!(err, "  message:    {}", service.message)?;
+            let request_id = service.request_id.as_deref().unwrap_or("(none)");
+            return writeln!(err, "  request id: {request_id}");
         }
         if let bcc_keypair_client::Error::Validation { code, source, .. } = client_error {
-            eprintln!("error: {code}");
-            eprintln!("  message:    {source} (refused before sending)");
-            return;
+            writeln!(err, "error: {code}")?;
+            return writeln!(err, "  message:    {source} (refused before sending)");
         }
     }
     if let Some(model_error) = error.downcast_ref::<ModelError>() {
-        eprintln!("error: {}", model_error.code());
-        eprintln!("  message:    {model_error} (refused before sending)");
-        return;
+        writeln!(err, "error: {}", model_error.code())?;
+        return writeln!(err, "  message:    {model_error} (refused before sending)");
     }
-    eprintln!("error: {error}");
+    writeln!(err, "error: {error}")?;
     for cause in error.chain().skip(1) {
-        eprintln!("  caused by: {cause}");
+        writeln!(err, "  caused by: {cause}")?;
     }
+    Ok(())
 }
