@@ -110,3 +110,66 @@ async fn control_scenarios_are_skipped_without_control() {
     assert_eq!(suite.failed(), 0, "{:#?}", suite.scenarios);
     assert!(suite.summary_line().ends_with(", 2 skipped"));
 }
+
+/// The whole suite on one shared simulator, as `cargo xtask conformance` runs it: every
+/// scenario passes in sequence, and clean-up leaves no key pair behind in any region the
+/// suite touched and no instance bound.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn whole_suite_on_one_simulator_leaves_nothing_behind() {
+    let keys = FixedKeys::bundled_test_keys().expect("bundled test keys");
+    let simulator = EmbeddedSimulator::start_with(Simulator::builder().key_source(Arc::new(keys)))
+        .await
+        .expect("embedded simulator");
+    let target = simulator.target();
+    let suite = runner::run_suite(
+        target,
+        &scenarios::all(),
+        &runner::RunOptions::default(),
+        |_, _, _| {},
+    )
+    .await;
+    let failures: Vec<String> = suite
+        .scenarios
+        .iter()
+        .filter(|report| report.verdict != Verdict::Passed)
+        .map(|report| format!("{}: {:?}", report.name, report.verdict))
+        .collect();
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert_eq!(
+        suite.summary_line(),
+        format!("{} passed, 0 failed", suite.scenarios.len())
+    );
+
+    for host in [
+        None,
+        Some("bcc.gz.baidubce.com"),
+        Some("bcc.quota1.baidubce.com"),
+        Some("bcc.quota2.baidubce.com"),
+    ] {
+        let mut request = target.raw().get("/v2/keypair");
+        if let Some(host) = host {
+            request = request.host(host);
+        }
+        let response = request.send().await.expect("list");
+        let page = response.json().expect("list body");
+        assert_eq!(
+            page["keypairs"],
+            serde_json::json!([]),
+            "left behind at {host:?}"
+        );
+    }
+    let instances = target
+        .control()
+        .expect("control")
+        .instances()
+        .await
+        .expect("instances");
+    assert!(!instances.is_empty());
+    assert!(
+        instances
+            .iter()
+            .all(|instance| instance.keypair_id.is_none()),
+        "{instances:?}"
+    );
+    simulator.shutdown().await;
+}
