@@ -36,10 +36,16 @@ struct Cli {
 
 #[derive(Debug, Args)]
 struct ConnectionArgs {
-    /// Service URL, e.g. https://bcc.bj.baidubce.com or http://127.0.0.1:8080.
-    #[arg(long, env = "BCC_ENDPOINT", global = true, conflicts_with = "region")]
+    /// Service URL (see the help text for examples).
+    #[arg(
+        long,
+        env = "BCC_ENDPOINT",
+        global = true,
+        conflicts_with = "region",
+        help = "Service URL, e.g. https://bcc.bj.baidubce.com or http://127.0.0.1:8080"
+    )]
     endpoint: Option<String>,
-    /// Region; the endpoint is https://bcc.{region}.baidubce.com.
+    /// Region; the endpoint is `https://bcc.{region}.baidubce.com`.
     #[arg(long, env = "BCC_REGION", global = true)]
     region: Option<String>,
     /// Access key id.

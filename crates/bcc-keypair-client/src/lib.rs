@@ -30,9 +30,9 @@
 //!
 //! # Features
 //!
-//! * `reqwest` (default): [`ReqwestTransport`], HTTPS with rustls.
-//! * `hyper`: [`HyperTransport`], the `hyper-util` legacy client, plain HTTP only.
-//! * `test-util`: [`test_util`] — transports that capture requests, replay scripted
+//! * `reqwest` (default): `ReqwestTransport`, HTTPS with rustls.
+//! * `hyper`: `HyperTransport`, the `hyper-util` legacy client, plain HTTP only.
+//! * `test-util`: `test_util` — transports that capture requests, replay scripted
 //!   outcomes or call a closure, and a sleeper that records instead of waiting.
 //!
 //! # Non-goals

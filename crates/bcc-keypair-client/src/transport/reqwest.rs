@@ -7,7 +7,7 @@ use bytes::Bytes;
 use super::{Transport, TransportError, TransportErrorKind};
 use crate::config::Timeouts;
 
-/// Sends requests with [`reqwest`](::reqwest) (rustls for HTTPS, so no system OpenSSL).
+/// Sends requests with `reqwest` (rustls for HTTPS, so no system OpenSSL).
 ///
 /// `reqwest` keeps the `Host`, `Content-Type` and `Content-Length` headers the client set and
 /// signed; the only header it may add is `Accept`, which is not signed. It follows no
@@ -51,7 +51,28 @@ impl Transport for ReqwestTransport {
         &self,
         request: http::Request<Bytes>,
     ) -> Result<http::Response<Bytes>, TransportError> {
+        let path_and_query = request
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_default();
         let request = ::reqwest::Request::try_from(request).map_err(classify)?;
+        // reqwest parses the URI as a WHATWG URL, which folds dot segments (also `%2E%2E`)
+        // and may re-escape characters. The path and query were signed as given, so a
+        // rewritten one would be refused by the service; better not to send it.
+        let url = request.url();
+        let sent = match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        };
+        if sent != path_and_query {
+            return Err(TransportError::new(
+                TransportErrorKind::InvalidRequest,
+                format!(
+                    "the URL parser would send {sent:?} instead of the signed {path_and_query:?}"
+                ),
+            ));
+        }
         let response = self.client.execute(request).await.map_err(classify)?;
         let mut builder = http::Response::builder()
             .status(response.status())

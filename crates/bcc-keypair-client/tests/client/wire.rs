@@ -438,3 +438,48 @@ async fn error_responses_become_service_errors_for_every_operation() {
         );
     }
 }
+
+#[tokio::test]
+async fn session_credentials_send_and_sign_the_security_token() {
+    let transport =
+        ReplayTransport::new([Scripted::Respond(json_response(200, "r", GET_RESPONSE))]);
+    let base = config("http://127.0.0.1:18084");
+    let sts = Credentials::new(ACCESS_KEY, SECRET_KEY).with_session_token("sts-token-1");
+    let config = bcc_keypair_client::Config::new(base.endpoint().clone(), sts.clone()).with_clock(
+        std::sync::Arc::new(bcc_keypair_client::FixedClock::new(capture_time())),
+    );
+    Client::new(config, &transport)
+        .get_keypair(&id("keypairId"))
+        .await
+        .expect("get");
+    let request = transport.requests().remove(0);
+    assert_eq!(
+        header(&request, "x-bce-security-token"),
+        Some("sts-token-1")
+    );
+    let authorization = header(&request, "authorization").expect("authorization");
+    assert!(
+        authorization.contains("/content-type;host;x-bce-date;x-bce-security-token/"),
+        "{authorization}"
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.to_str().expect("text header")))
+        .collect();
+    let verifiable = VerifiableRequest {
+        method: "GET",
+        raw_path: request.uri().path(),
+        raw_query: request.uri().query(),
+        headers: &headers,
+    };
+    let store: HashMap<String, Credentials> = HashMap::from([(ACCESS_KEY.to_owned(), sts)]);
+    let verified = bce_auth::verify(
+        &verifiable,
+        &store,
+        capture_time(),
+        &VerifySettings::default(),
+    )
+    .expect("verifies");
+    assert_eq!(verified.session_token(), Some("sts-token-1"));
+}
