@@ -164,8 +164,8 @@ impl RawRequest<'_> {
         self
     }
 
-    /// The query string exactly as given, sent unsigned-by-design: it is also handed to the
-    /// signer as parsed pairs so the signature still matches.
+    /// The query string exactly as it goes on the wire (replacing `flag`/`param`); the signer
+    /// gets it parsed the way a server parses it (split on `&`, decoded once, `+` literal).
     pub fn raw_query(mut self, query: &str) -> Self {
         self.raw_query = Some(query.to_owned());
         self

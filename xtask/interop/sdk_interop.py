@@ -26,7 +26,6 @@ import uuid
 from baidubce.auth.bce_credentials import BceCredentials
 from baidubce.bce_client_configuration import BceClientConfiguration
 from baidubce.exception import BceHttpClientError, BceServerError
-from baidubce.retry.retry_policy import NoRetryPolicy
 from baidubce.services.bcc.bcc_client import BccClient
 
 
@@ -92,11 +91,10 @@ def md5_fingerprint(public_key_line):
 
 
 def make_client(endpoint, access_key, secret_key):
-    config = BceClientConfiguration(
-        credentials=BceCredentials(access_key, secret_key),
-        endpoint=endpoint,
-        retry_policy=NoRetryPolicy(),
-    )
+    # Exactly the documented set-up; the default retry policy only retries 5xx and
+    # connection errors, so the 4xx checks below answer at once.
+    config = BceClientConfiguration(credentials=BceCredentials(access_key, secret_key),
+                                    endpoint=endpoint)
     return BccClient(config)
 
 
