@@ -5,7 +5,10 @@
 //! foreign `Host` header; this can.
 
 use bcc_keypair_model::ErrorCode;
-use bce_auth::{Credentials, HeadersToSign, SignableRequest, SignedHeadersField, SigningSettings};
+use bce_auth::{
+    Compat, Credentials, HeadersToSign, PathEncoding, SignableRequest, SignedHeadersField,
+    SigningSettings,
+};
 use bytes::Bytes;
 use chrono::{DateTime, Duration, Utc};
 use http::Method;
@@ -111,6 +114,7 @@ impl RawSender {
             style: SdkStyle::Python,
             authorization: Authorization::Signed(None),
             time_offset: Duration::zero(),
+            verbatim_path: false,
         }
     }
 
@@ -149,9 +153,17 @@ pub struct RawRequest<'a> {
     style: SdkStyle,
     authorization: Authorization,
     time_offset: Duration,
+    verbatim_path: bool,
 }
 
 impl RawRequest<'_> {
+    /// Sends the path exactly as given (no percent-encoding) and signs it byte for byte, as
+    /// the Python SDK does with ids that contain reserved characters (auth-v1.md §4 step 1).
+    pub fn verbatim_path(mut self) -> Self {
+        self.verbatim_path = true;
+        self
+    }
+
     /// A query parameter without a value (an action word such as `attach`).
     pub fn flag(mut self, key: &str) -> Self {
         self.query.push((key.to_owned(), None));
@@ -248,6 +260,7 @@ impl RawRequest<'_> {
             None => encode_query(&self.query, self.style),
         };
         let body = self.body.clone().unwrap_or_default();
+        let time = signing_clock() + self.time_offset;
 
         let mut headers: Vec<(String, String)> = vec![("host".into(), host.clone())];
         match self.style {
@@ -265,6 +278,11 @@ impl RawRequest<'_> {
                 }
             }
             SdkStyle::Java => {
+                // Java sends `Date` (RFC 1123) instead of `x-bce-date`.
+                headers.push((
+                    "date".into(),
+                    time.format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
+                ));
                 headers.push((
                     "content-type".into(),
                     "application/json; charset=utf-8".into(),
@@ -279,7 +297,6 @@ impl RawRequest<'_> {
         match &self.authorization {
             Authorization::Signed(credentials) => {
                 let credentials = credentials.as_ref().unwrap_or(&sender.credentials);
-                let time = signing_clock() + self.time_offset;
                 let query_refs: Vec<(&str, Option<&str>)> = query
                     .iter()
                     .map(|(key, value)| (key.as_str(), value.as_deref()))
@@ -294,8 +311,12 @@ impl RawRequest<'_> {
                     query: &query_refs,
                     headers: &header_refs,
                 };
-                let output = bce_auth::sign(&signable, credentials, time, &settings(self.style))
-                    .context("signing")?;
+                let mut settings = settings(self.style);
+                if self.verbatim_path {
+                    settings.path_encoding = PathEncoding::Verbatim;
+                }
+                let output =
+                    bce_auth::sign(&signable, credentials, time, &settings).context("signing")?;
                 let added: Vec<(String, String)> = output
                     .headers()
                     .iter()
@@ -305,16 +326,10 @@ impl RawRequest<'_> {
                 headers.push(("authorization".into(), output.authorization().to_owned()));
             }
             Authorization::Absent => {
-                headers.push((
-                    "x-bce-date".into(),
-                    format_timestamp(signing_clock() + self.time_offset),
-                ));
+                headers.push(("x-bce-date".into(), format_timestamp(time)));
             }
             Authorization::Literal(value) => {
-                headers.push((
-                    "x-bce-date".into(),
-                    format_timestamp(signing_clock() + self.time_offset),
-                ));
+                headers.push(("x-bce-date".into(), format_timestamp(time)));
                 headers.push(("authorization".into(), value.clone()));
             }
         }
@@ -333,10 +348,14 @@ impl RawRequest<'_> {
             }
             _ => sender.base_url.clone(),
         };
-        let mut url = format!(
-            "{base}{}",
-            utf8_percent_encode(&self.path, URI_ENCODE_EXCEPT_SLASH)
-        );
+        let mut url = if self.verbatim_path {
+            format!("{base}{}", self.path)
+        } else {
+            format!(
+                "{base}{}",
+                utf8_percent_encode(&self.path, URI_ENCODE_EXCEPT_SLASH)
+            )
+        };
         if !wire_query.is_empty() {
             url.push('?');
             url.push_str(&wire_query);
@@ -461,33 +480,34 @@ impl SdkStyle {
 
 /// Signing settings of each SDK (auth-v1.md §4-6).
 fn settings(style: SdkStyle) -> SigningSettings {
-    let mut settings = SigningSettings::default();
     match style {
-        SdkStyle::Python => {
-            settings.headers_to_sign = HeadersToSign::Default;
-            settings.signed_headers_field = SignedHeadersField::Empty;
-        }
-        SdkStyle::Go => {
-            settings.headers_to_sign = HeadersToSign::Only(
-                [
-                    "content-length",
-                    "content-md5",
-                    "content-type",
-                    "host",
-                    "x-bce-date",
-                ]
-                .map(String::from)
-                .to_vec(),
-            );
-            settings.signed_headers_field = SignedHeadersField::Listed;
-        }
-        SdkStyle::Java => {
-            settings.headers_to_sign =
-                HeadersToSign::Only(["host", "x-bce-date"].map(String::from).to_vec());
-            settings.signed_headers_field = SignedHeadersField::Listed;
-        }
+        // Empty signedHeaders = the default set, Python's own header rules.
+        SdkStyle::Python => SigningSettings {
+            headers_to_sign: HeadersToSign::Default,
+            signed_headers_field: SignedHeadersField::Empty,
+            compat: Compat::Python,
+            ..SigningSettings::default()
+        },
+        // The BCC client's DEFAULT_HEADERS_TO_SIGN, written out sorted.
+        SdkStyle::Go => SigningSettings {
+            headers_to_sign: HeadersToSign::Only(
+                ["host", "content-length", "content-type", "content-md5"]
+                    .map(String::from)
+                    .to_vec(),
+            ),
+            signed_headers_field: SignedHeadersField::Listed,
+            compat: Compat::Go,
+            ..SigningSettings::default()
+        },
+        // BccClient signs {host, x-bce-date} but sends `Date`, not `x-bce-date`: only `host`
+        // ends up signed (auth-v1.md §6).
+        SdkStyle::Java => SigningSettings {
+            headers_to_sign: HeadersToSign::Only(["host", "x-bce-date"].map(String::from).to_vec()),
+            signed_headers_field: SignedHeadersField::Listed,
+            add_date_header: false,
+            ..SigningSettings::default()
+        },
     }
-    settings
 }
 
 /// The wire query: Python writes `key=` for flags, Go and Java write `key` (keypair-api.md §2).
@@ -530,7 +550,12 @@ fn content_md5(body: &[u8]) -> String {
 
 /// The current time as an auth-string timestamp, `YYYY-MM-DDThh:mm:ssZ` (auth-v1.md §1).
 pub fn current_timestamp() -> String {
-    format_timestamp(signing_clock())
+    timestamp_at_offset(Duration::zero())
+}
+
+/// Now plus `offset`, formatted like [`current_timestamp`].
+pub fn timestamp_at_offset(offset: Duration) -> String {
+    format_timestamp(signing_clock() + offset)
 }
 
 fn format_timestamp(time: DateTime<Utc>) -> String {

@@ -86,6 +86,8 @@ macro_rules! with_scenarios {
                 missing_authorization,
                 malformed_authorization,
                 every_sdk_signing_style_is_accepted,
+                stale_x_bce_date,
+                signature_from_the_future,
             }
             requests {
                 malformed_json_body,
@@ -95,6 +97,8 @@ macro_rules! with_scenarios {
                 unsupported_api_versions,
                 non_integer_max_keys,
                 responses_carry_request_id,
+                wrong_content_md5,
+                body_not_utf8,
             }
             pagination {
                 pages_with_name_filter,
@@ -103,11 +107,13 @@ macro_rules! with_scenarios {
                 max_keys_is_capped_and_defaulted,
                 no_match_is_an_empty_page,
                 client_lists_every_page,
+                name_filter_is_exact_and_unicode,
             }
             idempotency {
                 client_create_with_same_token_returns_same_keypair,
                 create_with_same_client_token_returns_same_keypair,
                 import_with_same_client_token_returns_same_keypair,
+                client_token_reused_with_other_parameters,
             }
             region {
                 keypair_is_invisible_in_other_region,
@@ -124,6 +130,8 @@ macro_rules! with_scenarios {
                 java_import_without_action_word,
                 doc_import_with_post,
                 doc_create_without_action_word,
+                ids_with_reserved_characters_in_the_path,
+                java_signs_host_only_and_sends_date,
             }
         }
     };

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::context::Ctx;
 use crate::failure::{Context as _, Failure, Outcome};
-use crate::raw::{SdkStyle, current_timestamp};
+use crate::raw::{SdkStyle, current_timestamp, timestamp_at_offset};
 use crate::scenarios::{keypair_in, keypair_path};
 
 /// Signed with the right access key but a wrong secret: 400 `SignatureDoesNotMatch`.
@@ -172,4 +172,29 @@ pub async fn every_sdk_signing_style_is_accepted(ctx: &Ctx<'_>) -> Outcome {
             .context(format!("{what} delete"))?;
     }
     Ok(())
+}
+
+/// A current signature with an `x-bce-date` two hours old: 400 `RequestExpired` (the date
+/// header may be at most 30 minutes from server time, auth-v1.md §8 step 4).
+pub async fn stale_x_bce_date(ctx: &Ctx<'_>) -> Outcome {
+    let stale = timestamp_at_offset(-Duration::hours(2));
+    let response = ctx
+        .raw()
+        .get("/v2/keypair")
+        .header("x-bce-date", &stale)
+        .send()
+        .await?;
+    response.expect_error(&ErrorCode::RequestExpired)
+}
+
+/// A signature whose timestamp is 20 minutes ahead: 400 `RequestExpired` (more than the
+/// 15-minute clock-skew allowance).
+pub async fn signature_from_the_future(ctx: &Ctx<'_>) -> Outcome {
+    let response = ctx
+        .raw()
+        .get("/v2/keypair")
+        .signed_at_offset(Duration::minutes(20))
+        .send()
+        .await?;
+    response.expect_error(&ErrorCode::RequestExpired)
 }

@@ -102,3 +102,29 @@ pub async fn import_with_same_client_token_returns_same_keypair(ctx: &Ctx<'_>) -
     );
     Ok(())
 }
+
+/// The same `clientToken` with a different body: 403 `IdempotentParameterMismatch`
+/// (errors.md §4 row 17).
+pub async fn client_token_reused_with_other_parameters(ctx: &Ctx<'_>) -> Outcome {
+    let token = format!("tok-{}", ctx.target().unique_token());
+    let first = ctx
+        .raw()
+        .post("/v2/keypair")
+        .param("clientToken", &token)
+        .json(&json!({ "name": ctx.name("tokfirst") }))
+        .send()
+        .await?;
+    let keypair = keypair_in(&first).context("first create")?;
+    ctx.track(&keypair.keypair_id);
+    let second = ctx
+        .raw()
+        .post("/v2/keypair")
+        .param("clientToken", &token)
+        .json(&json!({ "name": ctx.name("tokother") }))
+        .send()
+        .await?;
+    if let Ok(other) = keypair_in(&second) {
+        ctx.track(&other.keypair_id);
+    }
+    second.expect_error(&bcc_keypair_model::ErrorCode::IdempotentParameterMismatch)
+}

@@ -225,3 +225,30 @@ pub async fn client_lists_every_page(ctx: &Ctx<'_>) -> Outcome {
     check_eq!(listed, expected, "ids from list_all_keypairs");
     Ok(())
 }
+
+/// The `name` filter is an exact match (not a prefix) and works with Chinese names, which go
+/// on the wire percent-encoded.
+pub async fn name_filter_is_exact_and_unicode(ctx: &Ctx<'_>) -> Outcome {
+    let name = ctx.keypair_name("密钥")?;
+    let longer = bcc_keypair_model::KeypairName::new(format!("{name}x")).context("longer name")?;
+    let exact = ctx.create_named(name.clone(), None).await?;
+    ctx.create_named(longer, None).await?;
+    let listed = page(ctx, Some(name.as_str()), None, None).await?;
+    check_eq!(
+        ids(&listed.keypairs),
+        vec![exact.keypair_id.clone()],
+        "ids listed under {name}"
+    );
+    let prefix: String = name
+        .as_str()
+        .chars()
+        .take(name.as_str().chars().count() - 1)
+        .collect();
+    let by_prefix = page(ctx, Some(&prefix), None, None).await?;
+    check!(
+        by_prefix.keypairs.is_empty(),
+        "a name prefix matched {} key pairs",
+        by_prefix.keypairs.len()
+    );
+    Ok(())
+}

@@ -240,3 +240,27 @@ pub async fn responses_carry_request_id(ctx: &Ctx<'_>) -> Outcome {
     );
     Ok(())
 }
+
+/// A `Content-Md5` that does not match the body: 400 `InvalidHTTPRequest` (errors.md §4 row
+/// 10); nothing is created.
+pub async fn wrong_content_md5(ctx: &Ctx<'_>) -> Outcome {
+    let response = ctx
+        .raw()
+        .post("/v2/keypair")
+        .header("content-md5", "1B2M2Y8AsgTpgAmY7PhCfg==")
+        .json(&json!({ "name": ctx.name("md5") }))
+        .send()
+        .await?;
+    track_if_created(ctx, &response);
+    response.expect_error(&ErrorCode::InvalidHttpRequest)
+}
+
+/// A body that is not UTF-8: 400 `InvalidHTTPRequest` (errors.md §4 row 10).
+pub async fn body_not_utf8(ctx: &Ctx<'_>) -> Outcome {
+    let mut body = b"{\"name\": \"ct".to_vec();
+    body.extend_from_slice(&[0xff, 0xfe]);
+    body.extend_from_slice(b"\"}");
+    let response = ctx.raw().post("/v2/keypair").body(body).send().await?;
+    track_if_created(ctx, &response);
+    response.expect_error(&ErrorCode::InvalidHttpRequest)
+}

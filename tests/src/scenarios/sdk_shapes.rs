@@ -8,6 +8,7 @@ use crate::failure::{Context as _, Failure, Outcome};
 use crate::keys::random_rsa_public_key;
 use crate::raw::SdkStyle;
 use crate::scenarios::{keypair_in, keypair_path, page_in};
+use bcc_keypair_model::ErrorCode;
 
 /// `POST /v2/keypair?create=` with `"description": null` (Python SDK create without a
 /// description): created with an empty description.
@@ -281,5 +282,66 @@ pub async fn doc_create_without_action_word(ctx: &Ctx<'_>) -> Outcome {
             .is_some_and(|key| !key.is_empty()),
         "create without action word returned no privateKey"
     );
+    Ok(())
+}
+
+/// Python inserts ids into the path unencoded and signs the raw path; Go percent-encodes
+/// the path and signs the encoded form. Both reach the key-pair lookup (404
+/// `Keypair.KeypairNotExist`) instead of failing the signature (auth-v1.md §8 candidates).
+pub async fn ids_with_reserved_characters_in_the_path(ctx: &Ctx<'_>) -> Outcome {
+    let python = ctx
+        .raw()
+        .get("/v2/keypair/k-a:b~c*d")
+        .style(SdkStyle::Python)
+        .verbatim_path()
+        .send()
+        .await?;
+    python
+        .expect_error(&ErrorCode::KeypairNotExist)
+        .context("Python raw path /v2/keypair/k-a:b~c*d")?;
+    for id in ["k-a:b~c*d", "测试", "a b", "a%2Fb"] {
+        let go = ctx
+            .raw()
+            .get(&keypair_path(id))
+            .style(SdkStyle::Go)
+            .send()
+            .await?;
+        go.expect_error(&ErrorCode::KeypairNotExist)
+            .context(format!("Go encoded path for id {id:?}"))?;
+    }
+    Ok(())
+}
+
+/// Java sends `Date` instead of `x-bce-date` and signs `host` only; the whole life cycle
+/// works that way.
+pub async fn java_signs_host_only_and_sends_date(ctx: &Ctx<'_>) -> Outcome {
+    let name = ctx.name("javadate");
+    let response = ctx
+        .raw()
+        .post("/v2/keypair")
+        .style(SdkStyle::Java)
+        .flag("create")
+        .json(&json!({ "name": name }))
+        .send()
+        .await?;
+    let keypair = keypair_in(&response).context("Java-style create")?;
+    ctx.track(&keypair.keypair_id);
+    let path = keypair_path(&keypair.keypair_id);
+    ctx.raw()
+        .put(&path)
+        .style(SdkStyle::Java)
+        .flag("updateDesc")
+        .json(&json!({ "description": "java" }))
+        .send()
+        .await?
+        .expect_ok()
+        .context("Java-style updateDesc")?;
+    ctx.raw()
+        .delete(&path)
+        .style(SdkStyle::Java)
+        .send()
+        .await?
+        .expect_ok()
+        .context("Java-style delete")?;
     Ok(())
 }
