@@ -54,6 +54,11 @@ mod client;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 
+/// The model crate, re-exported so that one dependency is enough: validated inputs
+/// ([`model::KeypairName`], [`model::KeypairId`], …), [`model::KeypairModel`] and
+/// [`model::ErrorCode`].
+pub use bcc_keypair_model as model;
+
 pub use bce_auth::Credentials;
 pub use client::Client;
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -1,7 +1,8 @@
 //! Tracing output: spans per operation and attempt, and never a secret.
 
+use std::cell::RefCell;
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Once};
 
 use bcc_keypair_client::Client;
 use bcc_keypair_client::test_util::CaptureTransport;
@@ -10,22 +11,25 @@ use tracing_subscriber::fmt::MakeWriter;
 
 use crate::support::{InProcess, SECRET_KEY, config, simulator};
 
-/// Collects everything the subscriber writes.
-#[derive(Clone, Default)]
-struct Collected(Arc<Mutex<Vec<u8>>>);
-
-impl Collected {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
-    }
+thread_local! {
+    /// Where this thread's log output goes while a test captures it.
+    static CAPTURE: RefCell<Option<Arc<Mutex<Vec<u8>>>>> = const { RefCell::new(None) };
 }
 
-impl Write for Collected {
+/// A writer that appends to the current thread's capture buffer, if any, and drops the
+/// output of every other thread (tests run in parallel threads of one process).
+struct ThreadCapture;
+
+impl Write for ThreadCapture {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend_from_slice(buf);
+        CAPTURE.with(|capture| {
+            if let Some(buffer) = capture.borrow().as_ref() {
+                buffer
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend_from_slice(buf);
+            }
+        });
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -33,26 +37,57 @@ impl Write for Collected {
     }
 }
 
-impl<'a> MakeWriter<'a> for Collected {
-    type Writer = Collected;
+impl<'a> MakeWriter<'a> for ThreadCapture {
+    type Writer = ThreadCapture;
     fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
+        ThreadCapture
+    }
+}
+
+/// Installs, once per process, a global subscriber at the most verbose level writing to
+/// [`ThreadCapture`]. A global subscriber (rather than a scoped one) keeps callsite interest
+/// stable while other tests log from other threads.
+fn install_subscriber() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(ThreadCapture)
+            // Everything the client and its dependencies say; the simulator's own logs are
+            // not the client's.
+            .with_env_filter(tracing_subscriber::EnvFilter::new(
+                "trace,bcc_keypair_sim=off",
+            ))
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("first subscriber");
+    });
+}
+
+/// Captures the log output of this thread until dropped.
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    fn start() -> Self {
+        install_subscriber();
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        CAPTURE.with(|capture| *capture.borrow_mut() = Some(buffer.clone()));
+        Self(buffer)
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+    }
+}
+
+impl Drop for Captured {
+    fn drop(&mut self) {
+        CAPTURE.with(|capture| *capture.borrow_mut() = None);
     }
 }
 
 #[tokio::test]
 async fn logs_name_operations_and_attempts_but_no_secret() {
-    let collected = Collected::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(collected.clone())
-        // Everything the client and its dependencies say, at the most verbose level; the
-        // simulator's own logs are not the client's.
-        .with_env_filter(tracing_subscriber::EnvFilter::new(
-            "trace,bcc_keypair_sim=off",
-        ))
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let collected = Captured::start();
 
     let transport = CaptureTransport::new(InProcess(simulator()));
     let client = Client::new(config("http://127.0.0.1:8080"), &transport);
@@ -65,6 +100,35 @@ async fn logs_name_operations_and_attempts_but_no_secret() {
         .get_keypair(&KeypairId::new("k-missing0").expect("id"))
         .await
         .expect_err("404");
+
+    // The same over a real socket with both transports, so that their own logging is
+    // covered too.
+    let sim = simulator();
+    let server = bcc_keypair_sim::server::spawn_local(sim)
+        .await
+        .expect("bind");
+    #[cfg(feature = "reqwest")]
+    {
+        let client = Client::with_reqwest(config(&server.base_url())).expect("client");
+        let _ = client
+            .get_keypair(&KeypairId::new("k-missing1").expect("id"))
+            .await;
+        let over_socket = client
+            .create_keypair(KeypairName::new("logged2").expect("name"), None)
+            .await
+            .expect("create");
+        assert!(over_socket.private_key.is_some());
+    }
+    #[cfg(feature = "hyper")]
+    {
+        let client = Client::with_hyper(config(&server.base_url()));
+        let over_socket = client
+            .create_keypair(KeypairName::new("logged3").expect("name"), None)
+            .await
+            .expect("create");
+        assert!(over_socket.private_key.is_some());
+    }
+    server.shutdown().await;
 
     let output = collected.text();
     for expected in [

@@ -278,6 +278,29 @@ async fn create_retries_reuse_one_client_token_and_calls_do_not_share_it() {
     assert!(parsed, "{} is a UUID v4", tokens[0]);
 }
 
+#[tokio::test]
+async fn import_retries_reuse_one_client_token() {
+    use bcc_keypair_model::PublicKey;
+    let transport = ReplayTransport::new([failure(TransportErrorKind::Interrupted), ok(GET_OK)]);
+    let client = Client::new(config("http://127.0.0.1:9"), &transport);
+    let key = PublicKey::parse(crate::support::RSA_PUBLIC_KEY).expect("key");
+    client
+        .import_keypair(KeypairName::new("kp").expect("name"), None, key)
+        .await
+        .expect("second attempt");
+    let queries: Vec<String> = transport
+        .requests()
+        .iter()
+        .map(|r| r.uri().query().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(queries.len(), 2);
+    assert_eq!(queries[0], queries[1]);
+    let token = queries[0]
+        .strip_prefix("import&clientToken=")
+        .expect("import flag, then the token");
+    assert!(uuid_v4(token), "{token}");
+}
+
 fn uuid_v4(text: &str) -> bool {
     let groups: Vec<&str> = text.split('-').collect();
     groups.iter().map(|g| g.len()).collect::<Vec<_>>() == [8, 4, 4, 4, 12]
