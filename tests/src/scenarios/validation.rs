@@ -252,6 +252,8 @@ async fn with_quota_of_one(
     body: impl AsyncFnOnce(&str) -> Outcome,
 ) -> Outcome {
     let control = ctx.control()?;
+    // The scratch region starts empty even on a long-running simulator.
+    control.reset(None, Some(region)).await?;
     control.set_quota(1, None, Some(region)).await?;
     let outcome = body(&region_host(region)).await;
     let restore = control
