@@ -177,3 +177,14 @@ impl StdError for TransportError {
             .map(|source| source as &(dyn StdError + 'static))
     }
 }
+
+/// The message of the deepest cause, which names the real problem ("connection refused")
+/// where the outer layers of an HTTP client say only "error sending request".
+#[cfg(any(feature = "reqwest", feature = "hyper"))]
+fn innermost_message(error: &(dyn StdError + 'static)) -> String {
+    let mut current = error;
+    while let Some(next) = current.source() {
+        current = next;
+    }
+    current.to_string()
+}

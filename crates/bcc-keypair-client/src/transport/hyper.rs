@@ -1,6 +1,5 @@
 //! [`HyperTransport`]: a transport over the `hyper-util` legacy client, plain HTTP only.
 
-use std::error::Error as StdError;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -9,7 +8,7 @@ use hyper_util::client::legacy::Client as LegacyClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
-use super::{Transport, TransportError, TransportErrorKind};
+use super::{Transport, TransportError, TransportErrorKind, innermost_message};
 use crate::config::Timeouts;
 
 /// Sends requests with the `hyper-util` legacy client over plain HTTP.
@@ -88,12 +87,4 @@ fn classify(error: hyper_util::client::legacy::Error) -> TransportError {
     };
     let message = innermost_message(&error);
     TransportError::new(kind, message).with_source(error)
-}
-
-fn innermost_message(error: &(dyn StdError + 'static)) -> String {
-    let mut current = error;
-    while let Some(next) = current.source() {
-        current = next;
-    }
-    current.to_string()
 }

@@ -1,10 +1,8 @@
 //! [`ReqwestTransport`]: the default transport, over a `reqwest` client with rustls.
 
-use std::error::Error as StdError;
-
 use bytes::Bytes;
 
-use super::{Transport, TransportError, TransportErrorKind};
+use super::{Transport, TransportError, TransportErrorKind, innermost_message};
 use crate::config::Timeouts;
 
 /// Sends requests with `reqwest` (rustls for HTTPS, so no system OpenSSL).
@@ -110,14 +108,4 @@ fn classify(error: ::reqwest::Error) -> TransportError {
     };
     let message = innermost_message(&error);
     TransportError::new(kind, message).with_source(error)
-}
-
-/// The message of the deepest cause, which names the real problem ("connection refused")
-/// where the outer layers say only "error sending request".
-fn innermost_message(error: &(dyn StdError + 'static)) -> String {
-    let mut current = error;
-    while let Some(next) = current.source() {
-        current = next;
-    }
-    current.to_string()
 }
