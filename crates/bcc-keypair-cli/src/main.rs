@@ -5,6 +5,15 @@
 //! or the `BCE_ACCESS_KEY_ID`/`BCE_SECRET_ACCESS_KEY`/`BCE_SESSION_TOKEN` variables. Output is
 //! a table, or JSON with `--json`. On failure the error code, message and request id go to
 //! stderr and the exit status is 1.
+//!
+//! ```text
+//! export BCE_ACCESS_KEY_ID=… BCE_SECRET_ACCESS_KEY=…
+//! bcc-keypair --region bj create --name deploy --private-key-file deploy.pem
+//! bcc-keypair --region bj --json list --max-keys 20
+//! bcc-keypair --endpoint http://127.0.0.1:8080 get k-AbCd1234     # the simulator
+//! ```
+//!
+//! The binary has no features of its own; it uses the client's `reqwest` transport.
 
 mod output;
 mod private_key;

@@ -257,3 +257,25 @@ async fn wrong_credentials_are_a_service_error() {
     assert_eq!(error.code(), Some(&ErrorCode::SignatureDoesNotMatch));
     assert!(matches!(error, Error::Service(_)));
 }
+
+#[tokio::test]
+async fn shared_transports_through_the_blanket_impls() {
+    let sim = simulator();
+    let shared = std::sync::Arc::new(InProcess(sim.clone()));
+    let by_arc = Client::new(config("http://127.0.0.1:8080"), shared.clone());
+    let by_ref = Client::new(config("http://127.0.0.1:8080"), shared.as_ref());
+    let by_box = Client::new(config("http://127.0.0.1:8080"), Box::new(InProcess(sim)));
+    let created = by_arc
+        .create_keypair(name("shared"), None)
+        .await
+        .expect("create through Arc");
+    let id = KeypairId::new(created.keypair_id).expect("id");
+    assert_eq!(
+        by_ref.get_keypair(&id).await.expect("get through &T").name,
+        "shared"
+    );
+    by_box
+        .delete_keypair(&id)
+        .await
+        .expect("delete through Box");
+}
