@@ -2,7 +2,7 @@
 //! (errors.md §4 rows 1–6, auth-v1.md §8).
 
 use std::collections::{HashMap, HashSet};
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use bcc_keypair_model::ErrorCode;
 use bce_auth::{CredentialStore, Credentials, VerifiableRequest, VerifyError, VerifySettings};
@@ -23,7 +23,8 @@ pub(crate) struct Accounts {
 
 #[derive(Debug)]
 struct AccessKey {
-    account: String,
+    access_key_id: Arc<str>,
+    account: Arc<str>,
     credentials: Credentials,
 }
 
@@ -36,7 +37,8 @@ impl Accounts {
         self.keys.insert(
             access_key_id.to_owned(),
             AccessKey {
-                account: account.to_owned(),
+                access_key_id: Arc::from(access_key_id),
+                account: Arc::from(account),
                 credentials: Credentials::new(access_key_id, secret_access_key),
             },
         );
@@ -48,7 +50,7 @@ impl Accounts {
 
     /// The account an access key belongs to.
     pub(crate) fn account_of(&self, access_key_id: &str) -> Option<&str> {
-        self.keys.get(access_key_id).map(|k| k.account.as_str())
+        self.keys.get(access_key_id).map(|k| &*k.account)
     }
 
     /// The first configured account.
@@ -80,7 +82,8 @@ impl CredentialStore for Accounts {
 /// A request that passed authentication.
 #[derive(Debug)]
 pub(crate) struct Authenticated<'a> {
-    pub(crate) access_key_id: String,
+    /// Shared, so the journal can keep it without copying.
+    pub(crate) access_key_id: Arc<str>,
     pub(crate) account: &'a str,
 }
 
@@ -120,26 +123,25 @@ pub(crate) fn authenticate<'a>(
         headers: &headers,
     };
     let verified = bce_auth::verify(&request, accounts, now, settings).map_err(rejected)?;
-    let access_key_id = verified.access_key_id().to_owned();
-    let Some(account) = accounts.account_of(&access_key_id) else {
+    let Some(key) = accounts.keys.get(verified.access_key_id()) else {
         return Err(Rejected {
             code: ErrorCode::InvalidAccessKeyId,
             message: None,
-            access_key_id: Some(access_key_id),
+            access_key_id: Some(verified.access_key_id().to_owned()),
             canonical_request: None,
         });
     };
-    if !accounts.is_qualified(account) {
+    if !accounts.is_qualified(&key.account) {
         return Err(Rejected {
             code: ErrorCode::QualifyNotPass,
             message: None,
-            access_key_id: Some(access_key_id),
+            access_key_id: Some(verified.access_key_id().to_owned()),
             canonical_request: None,
         });
     }
     Ok(Authenticated {
-        access_key_id,
-        account,
+        access_key_id: Arc::clone(&key.access_key_id),
+        account: &key.account,
     })
 }
 

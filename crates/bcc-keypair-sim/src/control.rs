@@ -116,7 +116,7 @@ fn health(inner: &Inner) -> Outcome {
         "status": "ok",
         "keysReady": inner.keys.ready(),
         "keypairs": keypairs,
-        "defaultRegion": inner.default_region,
+        "defaultRegion": &*inner.default_region,
     })))
 }
 

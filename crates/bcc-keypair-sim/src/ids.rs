@@ -42,10 +42,12 @@ impl IdGenerator for RandomIds {
     fn request_id(&self) -> String {
         // The thread-local generator avoids a getrandom system call per request on the hot path.
         let bytes: [u8; 16] = rand::thread_rng().r#gen();
+        let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
         uuid::Builder::from_random_bytes(bytes)
             .into_uuid()
             .hyphenated()
-            .to_string()
+            .encode_lower(&mut text)
+            .to_owned()
     }
 }
 

@@ -5,7 +5,8 @@
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -18,14 +19,17 @@ pub const DEFAULT_JOURNAL_CAPACITY: usize = 1000;
 /// One journal entry.
 #[derive(Clone, Debug)]
 pub(crate) struct Entry {
+    /// Orders entries across shards.
+    pub(crate) started: Instant,
     pub(crate) time: DateTime<Utc>,
-    pub(crate) request_id: String,
+    /// Shares the bytes of the response header (no copy on the hot path).
+    pub(crate) request_id: bytes::Bytes,
     pub(crate) method: http::Method,
-    pub(crate) path: String,
-    pub(crate) query: Option<String>,
+    /// The request target; cloning a received `Uri` shares its bytes.
+    pub(crate) uri: http::Uri,
     pub(crate) operation: Option<&'static str>,
-    pub(crate) access_key_id: Option<String>,
-    pub(crate) region: Option<String>,
+    pub(crate) access_key_id: Option<std::sync::Arc<str>>,
+    pub(crate) region: Option<std::sync::Arc<str>>,
     pub(crate) status: u16,
     pub(crate) error_code: Option<String>,
     pub(crate) duration: Duration,
@@ -56,10 +60,10 @@ impl Entry {
     pub(crate) fn view(&self) -> EntryView<'_> {
         EntryView {
             time: self.time.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
-            request_id: &self.request_id,
+            request_id: std::str::from_utf8(&self.request_id).unwrap_or(""),
             method: self.method.as_str(),
-            path: &self.path,
-            query: self.query.as_deref().map(redact_query),
+            path: self.uri.path(),
+            query: self.uri.query().map(redact_query),
             operation: self.operation,
             access_key_id: self.access_key_id.as_deref(),
             region: self.region.as_deref(),
@@ -90,18 +94,31 @@ fn redact_query(query: &str) -> String {
         .join("&")
 }
 
-/// The ring buffer. Recording is one short critical section; formatting happens on read.
+/// Shards of the ring buffer: each thread records into its own shard, so server threads
+/// do not contend for one lock on every request.
+const SHARDS: usize = 8;
+
+static NEXT_SHARD: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    static SHARD: usize = NEXT_SHARD.fetch_add(1, Ordering::Relaxed) % SHARDS;
+}
+
+/// The ring buffer: the newest `capacity` requests. Recording is one short critical section
+/// on the thread's shard; merging, ordering and formatting happen on read.
 #[derive(Debug)]
 pub(crate) struct Journal {
     capacity: usize,
-    entries: Mutex<VecDeque<Entry>>,
+    /// Each shard keeps up to `capacity` entries, so the newest `capacity` overall are
+    /// always present however unevenly threads record.
+    shards: Vec<Mutex<VecDeque<Entry>>>,
 }
 
 impl Journal {
     pub(crate) fn new(capacity: usize) -> Self {
         Self {
             capacity,
-            entries: Mutex::new(VecDeque::with_capacity(capacity.min(4096))),
+            shards: (0..SHARDS).map(|_| Mutex::new(VecDeque::new())).collect(),
         }
     }
 
@@ -109,8 +126,9 @@ impl Journal {
         if self.capacity == 0 {
             return;
         }
+        let shard = SHARD.with(|shard| *shard);
         let evicted = {
-            let mut entries = lock(&self.entries);
+            let mut entries = lock(&self.shards[shard]);
             let evicted = if entries.len() >= self.capacity {
                 entries.pop_front()
             } else {
@@ -123,15 +141,22 @@ impl Journal {
         drop(evicted);
     }
 
-    /// The newest `limit` entries, oldest first.
+    /// The newest `limit` entries (at most `capacity`), oldest first.
     pub(crate) fn recent(&self, limit: usize) -> Vec<Entry> {
-        let entries = lock(&self.entries);
-        let skip = entries.len().saturating_sub(limit);
-        entries.iter().skip(skip).cloned().collect()
+        let mut all: Vec<Entry> = self
+            .shards
+            .iter()
+            .flat_map(|shard| lock(shard).iter().cloned().collect::<Vec<_>>())
+            .collect();
+        all.sort_by_key(|e| e.started);
+        let skip = all.len().saturating_sub(limit.min(self.capacity));
+        all.split_off(skip)
     }
 
     pub(crate) fn clear(&self) {
-        lock(&self.entries).clear();
+        for shard in &self.shards {
+            lock(shard).clear();
+        }
     }
 }
 
@@ -155,11 +180,11 @@ mod tests {
         let journal = Journal::new(3);
         for n in 0..5u16 {
             journal.record(Entry {
+                started: Instant::now(),
                 time: DateTime::<Utc>::default(),
-                request_id: n.to_string(),
+                request_id: bytes::Bytes::from(n.to_string()),
                 method: http::Method::GET,
-                path: "/".into(),
-                query: None,
+                uri: http::Uri::from_static("/"),
                 operation: None,
                 access_key_id: None,
                 region: None,

@@ -163,7 +163,7 @@ impl std::fmt::Debug for Simulator {
 pub(crate) struct Inner {
     pub(crate) state: RwLock<State>,
     pub(crate) accounts: Accounts,
-    pub(crate) default_region: String,
+    pub(crate) default_region: Arc<str>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) ids: Arc<dyn IdGenerator>,
     pub(crate) keys: Arc<dyn KeySource>,
@@ -342,7 +342,7 @@ impl SimulatorBuilder {
             inner: Arc::new(Inner {
                 state: RwLock::new(state),
                 accounts,
-                default_region: self.default_region,
+                default_region: Arc::from(self.default_region),
                 clock: self.clock,
                 ids: self.ids,
                 keys,
@@ -367,25 +367,27 @@ impl Simulator {
     /// thread and injected latency uses Tokio's timer).
     pub async fn handle(&self, request: Request<Bytes>) -> Response<Bytes> {
         let started = Instant::now();
-        let request_id = self.inner.ids.request_id();
+        // One buffer serves the error body, the response header and the journal.
+        let request_id_bytes = Bytes::from(self.inner.ids.request_id());
+        let request_id = std::str::from_utf8(&request_id_bytes).unwrap_or_default();
         let (parts, body) = request.into_parts();
         let path = parts.uri.path();
         let control = path == "/__sim" || path.starts_with("/__sim/");
         let outcome = if control {
-            control::handle(self, &parts, &body, &request_id).await
+            control::handle(self, &parts, &body, request_id).await
         } else {
-            self.api(&parts, &body, &request_id).await
+            self.api(&parts, &body, request_id).await
         };
         if outcome.mutated {
             self.persist().await;
         }
         if !control {
             self.inner.journal.record(journal::Entry {
+                started,
                 time: self.inner.clock.now(),
-                request_id: request_id.clone(),
+                request_id: request_id_bytes.clone(),
                 method: parts.method.clone(),
-                path: path.to_owned(),
-                query: parts.uri.query().map(str::to_owned),
+                uri: parts.uri.clone(),
                 operation: outcome.operation.map(Operation::as_str),
                 access_key_id: outcome.access_key_id,
                 region: outcome.region,
@@ -399,7 +401,7 @@ impl Simulator {
             parts.method == Method::HEAD,
             outcome.status,
             outcome.body,
-            &request_id,
+            request_id_bytes,
         )
     }
 
@@ -416,15 +418,16 @@ impl Simulator {
                 Err(rejected) => {
                     let mut outcome =
                         Outcome::error(request_id, &rejected.code, rejected.message.as_deref());
-                    outcome.access_key_id = rejected.access_key_id;
+                    outcome.access_key_id = rejected.access_key_id.map(Arc::from);
                     outcome.canonical_request = rejected.canonical_request;
                     return outcome;
                 }
             };
-        let access_key_id = Some(authenticated.access_key_id.clone());
-        let region = wire::region_from_host(parts.headers.get(HOST))
-            .unwrap_or(&inner.default_region)
-            .to_owned();
+        let access_key_id = Some(Arc::clone(&authenticated.access_key_id));
+        let region: Arc<str> = match wire::region_from_host(parts.headers.get(HOST)) {
+            Some(region) => Arc::from(region),
+            None => Arc::clone(&inner.default_region),
+        };
         let routed = match routes::route_request(&parts.method, parts.uri.path(), parts.uri.query())
         {
             Ok(r) => r,
@@ -494,16 +497,19 @@ impl Simulator {
 
 /// The HTTP response: JSON content type and the request id on every answer; HEAD gets the
 /// headers only (errors.md §1).
-fn render(head: bool, status: http::StatusCode, body: Bytes, request_id: &str) -> Response<Bytes> {
+fn render(head: bool, status: http::StatusCode, body: Bytes, request_id: Bytes) -> Response<Bytes> {
     let length = body.len();
     let body = if head { Bytes::new() } else { body };
     let mut response = Response::new(body);
     *response.status_mut() = status;
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, JSON_CONTENT_TYPE);
-    if let Ok(id) = HeaderValue::from_str(request_id) {
+    if let Ok(id) = HeaderValue::from_maybe_shared(request_id) {
         headers.insert(REQUEST_ID_HEADER, id);
     }
-    headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
+    if head {
+        // Otherwise the body's length says it (and hyper writes the header).
+        headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
+    }
     response
 }

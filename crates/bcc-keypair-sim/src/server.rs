@@ -12,6 +12,7 @@ use bytes::Bytes;
 use http::header::CONTENT_LENGTH;
 use http::{Request, Response};
 use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Body as _;
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
@@ -84,6 +85,9 @@ async fn answer(sim: &Simulator, request: Request<Incoming>) -> Response<Full<By
         .is_some_and(|n| n > MAX_BODY_BYTES as u64);
     let body = if declared_too_large {
         None
+    } else if body.is_end_stream() {
+        // GET and DELETE without a body: nothing to collect.
+        Some(Bytes::new())
     } else {
         Limited::new(body, MAX_BODY_BYTES)
             .collect()

@@ -6,6 +6,9 @@
 //! are per user and region).
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+use bytes::Bytes;
 
 use bcc_keypair_model::{
     ErrorCode, InstanceId, KeypairDescription, KeypairId, KeypairName, ListKeypairsQuery, PublicKey,
@@ -41,6 +44,25 @@ pub(crate) struct Keypair {
     pub(crate) blob: Vec<u8>,
     pub(crate) fingerprint: String,
     pub(crate) created_time: String,
+    /// The last rendering of this key pair, see [`RenderCache`].
+    #[serde(skip)]
+    rendered: RenderCache,
+}
+
+/// The last rendered answer for one key pair.
+///
+/// Every change to a scope goes through [`State::scope_mut`] or
+/// [`State::existing_scope_mut`], which empty the caches of all key pairs in the scope, so a
+/// stale rendering (say, an old `instanceCount`) can never be served and no operation has to
+/// remember to invalidate anything. Reading a filled cache is a single atomic load.
+#[derive(Debug, Default)]
+pub(crate) struct RenderCache(OnceLock<Bytes>);
+
+impl Clone for RenderCache {
+    /// A copy starts empty: it may end up in another scope.
+    fn clone(&self) -> Self {
+        Self::default()
+    }
 }
 
 /// One simulated BCC instance.
@@ -120,6 +142,12 @@ impl Scope {
             .filter(|i| i.keypair_id.as_deref() == Some(id))
             .count();
         u32::try_from(n).unwrap_or(u32::MAX)
+    }
+
+    fn forget_renderings(&mut self) {
+        for keypair in self.keypairs.values_mut() {
+            keypair.rendered = RenderCache::default();
+        }
     }
 
     fn rebuild_index(&mut self) {
@@ -286,16 +314,23 @@ impl State {
         self.accounts.get(at.account)?.get(at.region)
     }
 
+    /// The only ways to change a scope (with [`State::existing_scope_mut`]): both empty the
+    /// [`RenderCache`]s of the scope.
     fn scope_mut(&mut self, at: ScopeRef<'_>) -> &mut Scope {
-        self.accounts
+        let scope = self
+            .accounts
             .entry(at.account.to_owned())
             .or_default()
             .entry(at.region.to_owned())
-            .or_default()
+            .or_default();
+        scope.forget_renderings();
+        scope
     }
 
     fn existing_scope_mut(&mut self, at: ScopeRef<'_>) -> Option<&mut Scope> {
-        self.accounts.get_mut(at.account)?.get_mut(at.region)
+        let scope = self.accounts.get_mut(at.account)?.get_mut(at.region)?;
+        scope.forget_renderings();
+        Some(scope)
     }
 
     fn view(scope: &Scope, keypair: &Keypair) -> KeypairView {
@@ -466,6 +501,7 @@ impl State {
             blob: material.blob,
             fingerprint: material.fingerprint,
             created_time: new.created_time.clone(),
+            rendered: RenderCache::default(),
         };
         self.scope_mut(at).insert(keypair.clone());
         Ok(keypair)
@@ -504,6 +540,26 @@ impl State {
             .keypair(id.as_str())
             .ok_or(ErrorCode::KeypairNotExist)?;
         Ok(Self::view(scope, keypair))
+    }
+
+    /// Like [`State::get`], rendered by `render`; the rendering is reused until the scope
+    /// changes (repeated reads of an unchanged key pair are the common case, and rendering
+    /// costs more than the rest of a read).
+    pub(crate) fn get_rendered(
+        &self,
+        at: ScopeRef<'_>,
+        id: &str,
+        render: impl FnOnce(KeypairView) -> Bytes,
+    ) -> Result<Bytes, ErrorCode> {
+        let scope = self.scope(at).ok_or(ErrorCode::KeypairNotExist)?;
+        let keypair = scope.keypair(id).ok_or(ErrorCode::KeypairNotExist)?;
+        if let Some(bytes) = keypair.rendered.0.get() {
+            return Ok(bytes.clone());
+        }
+        let bytes = render(Self::view(scope, keypair));
+        // Another reader may have filled it meanwhile; both renderings are equal.
+        let _ = keypair.rendered.0.set(bytes.clone());
+        Ok(bytes)
     }
 
     /// keypair-api.md §6.3: creation order, name filter before paging, inclusive marker,

@@ -1,5 +1,7 @@
 //! The wire layer of the key pair API: parse a routed request, call the state, render JSON.
 
+use std::sync::Arc;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use bcc_keypair_model::{
@@ -29,8 +31,8 @@ pub(crate) struct Outcome {
     pub(crate) body: Bytes,
     pub(crate) error_code: Option<String>,
     pub(crate) operation: Option<Operation>,
-    pub(crate) access_key_id: Option<String>,
-    pub(crate) region: Option<String>,
+    pub(crate) access_key_id: Option<Arc<str>>,
+    pub(crate) region: Option<Arc<str>>,
     pub(crate) canonical_request: Option<String>,
     /// Whether the state changed and should be written to the state file.
     pub(crate) mutated: bool,
@@ -79,8 +81,10 @@ impl Outcome {
 /// Serialises a response body. The types written here always serialise; should one ever
 /// fail, the client still gets valid JSON.
 pub(crate) fn json<T: Serialize>(value: &T) -> Bytes {
-    match serde_json::to_vec(value) {
-        Ok(bytes) => Bytes::from(bytes),
+    // Sized for a key pair with its public key, so rendering one does not reallocate.
+    let mut buffer = Vec::with_capacity(1024);
+    match serde_json::to_writer(&mut buffer, value) {
+        Ok(()) => Bytes::from(buffer),
         Err(error) => {
             tracing::error!(%error, "response serialisation failed");
             Bytes::from_static(EMPTY_OBJECT)
@@ -122,11 +126,13 @@ pub(crate) async fn run(
             Ok(json(&list_response(page, at.region)))
         }
         Operation::Get => {
-            let id = keypair_id()?;
-            let view = read(&inner.state).get(at, &id)?;
-            Ok(json(&KeypairResponse {
-                keypair: model(view, at.region),
-            }))
+            // No KeypairId needed: an id that could not be valid is simply not found.
+            let id = routed.keypair_id.as_deref().ok_or(ErrorCode::InvalidUri)?;
+            read(&inner.state).get_rendered(at, id, |view| {
+                json(&KeypairResponse {
+                    keypair: model(view, at.region),
+                })
+            })
         }
         Operation::Attach | Operation::Detach => {
             let request: InstanceIdsRequest = parse_body(body).map_err(|e| e.code())?;

@@ -1,0 +1,85 @@
+//! In-process cost of one signed `GET /v2/keypair/{id}`: the whole `Simulator::handle`
+//! path, and the signature verification alone, to see where the time goes.
+//! (Socket throughput is measured by `cargo xtask bench`.)
+
+use std::sync::Arc;
+
+use bcc_keypair_sim::{FixedClock, FixedKeys, Simulator};
+use bce_auth::{Credentials, SigningSettings, VerifiableRequest, VerifySettings, http_adapter};
+use bytes::Bytes;
+use chrono::{TimeZone, Utc};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+fn signed(method: http::Method, target: &str, body: &'static str) -> http::Request<Bytes> {
+    let now = Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap();
+    let mut request = http::Request::builder()
+        .method(method)
+        .uri(target)
+        .header("host", "127.0.0.1:8480")
+        .body(Bytes::from_static(body.as_bytes()))
+        .unwrap();
+    http_adapter::sign_http_request(
+        &mut request,
+        &Credentials::new("ak", "sk"),
+        now,
+        &SigningSettings::default(),
+    )
+    .unwrap();
+    request
+}
+
+fn get(c: &mut Criterion) {
+    let now = Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let sim = Simulator::builder()
+        .account("ak", "sk")
+        .clock(Arc::new(FixedClock::new(now)))
+        .key_source(Arc::new(FixedKeys::bundled_test_keys().unwrap()))
+        .build()
+        .unwrap();
+    let created = runtime.block_on(sim.handle(signed(
+        http::Method::POST,
+        "/v2/keypair",
+        r#"{"name":"bench"}"#,
+    )));
+    let created: serde_json::Value = serde_json::from_slice(created.body()).unwrap();
+    let id = created["keypair"]["keypairId"].as_str().unwrap().to_owned();
+    let request = signed(http::Method::GET, &format!("/v2/keypair/{id}"), "");
+
+    c.bench_function("handle signed GET /v2/keypair/{id}", |b| {
+        b.iter(|| {
+            let response = runtime.block_on(sim.handle(request.clone()));
+            assert_eq!(response.status(), 200);
+        });
+    });
+
+    c.bench_function("baseline: clone the request, run an empty future", |b| {
+        b.iter(|| {
+            let request = request.clone();
+            runtime.block_on(async { std::hint::black_box(request) })
+        });
+    });
+
+    let store = Credentials::new("ak", "sk");
+    c.bench_function("bce_auth::verify of the same request", |b| {
+        b.iter(|| {
+            let headers: Vec<(&str, &str)> = request
+                .headers()
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.to_str().unwrap()))
+                .collect();
+            let verifiable = VerifiableRequest {
+                method: "GET",
+                raw_path: request.uri().path(),
+                raw_query: request.uri().query(),
+                headers: &headers,
+            };
+            bce_auth::verify(&verifiable, &store, now, &VerifySettings::default()).unwrap()
+        });
+    });
+}
+
+criterion_group!(benches, get);
+criterion_main!(benches);
