@@ -4,7 +4,6 @@
 use crate::encoding::{push_encoded, push_encoded_except_slash};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-use std::ops::Range;
 
 pub(crate) type HmacSha256 = Hmac<Sha256>;
 
@@ -30,7 +29,19 @@ pub(crate) fn is_default_named_header(name: &str) -> bool {
 /// Python `bytes.strip()` whitespace: space, `\t`, `\n`, `\r`, `\x0b`, `\x0c`
 /// (auth-v1.md §4 step 3). `str::trim_ascii` misses `\x0b`.
 pub(crate) fn trim_ascii_whitespace(text: &str) -> &str {
-    text.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c'))
+    // Byte-wise: these are ASCII bytes, which never occur inside a multi-byte
+    // UTF-8 sequence, so the cut points are character boundaries.
+    let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
+    let bytes = text.as_bytes();
+    let start = bytes
+        .iter()
+        .position(|b| !is_space(b))
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !is_space(b))
+        .map_or(start, |last| last + 1);
+    text.get(start..end).unwrap_or_default()
 }
 
 /// Go `strings.TrimSpace`: Unicode `White_Space`, the same set as Rust's
@@ -42,9 +53,14 @@ pub(crate) fn trim_unicode_whitespace(text: &str) -> &str {
 /// RFC 9110 `token`: the characters a header name or method may contain.
 pub(crate) fn is_token(text: &str) -> bool {
     !text.is_empty()
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+        && text.bytes().all(|b| {
+            b.is_ascii_alphanumeric()
+                || matches!(
+                    b,
+                    b'!' | b'#'
+                        ..=b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~'
+                )
+        })
 }
 
 /// Appends the canonical URI of an unencoded path: `/` for an empty path, a
@@ -58,20 +74,106 @@ pub(crate) fn push_encoded_path(out: &mut String, path: &[u8]) {
     push_encoded_except_slash(out, path);
 }
 
+/// [`push_encoded_path`] for a path that is already text.
+pub(crate) fn push_encoded_path_str(out: &mut String, path: &str) {
+    if !path.starts_with('/') {
+        out.push('/');
+    }
+    crate::encoding::push_encoded_except_slash_str(out, path);
+}
+
+/// A short list kept on the stack, moved to the heap only past
+/// `INLINE_ITEMS` items: requests carry a handful of headers and
+/// query parameters, so the usual signature allocates nothing for them.
+pub(crate) struct InlineList<T: Copy + Default> {
+    inline: [T; INLINE_ITEMS],
+    inline_len: usize,
+    spilled: Vec<T>,
+}
+
+/// Up to this many items, [`sort_small_by`] uses insertion sort.
+const SMALL_SORT: usize = 16;
+
+/// How many items [`InlineList`] holds before it spills to the heap.
+const INLINE_ITEMS: usize = 8;
+
+impl<T: Copy + Default> InlineList<T> {
+    pub(crate) fn new() -> Self {
+        Self {
+            inline: [T::default(); INLINE_ITEMS],
+            inline_len: 0,
+            spilled: Vec::new(),
+        }
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.inline_len = 0;
+        self.spilled.clear();
+    }
+
+    #[inline]
+    pub(crate) fn push(&mut self, item: T) {
+        if self.spilled.is_empty() && self.inline_len < INLINE_ITEMS {
+            self.inline[self.inline_len] = item;
+            self.inline_len += 1;
+        } else {
+            if self.spilled.is_empty() {
+                self.spilled
+                    .extend_from_slice(&self.inline[..self.inline_len]);
+            }
+            self.spilled.push(item);
+        }
+    }
+
+    pub(crate) fn as_slice(&self) -> &[T] {
+        if self.spilled.is_empty() {
+            &self.inline[..self.inline_len]
+        } else {
+            &self.spilled
+        }
+    }
+
+    pub(crate) fn as_mut_slice(&mut self) -> &mut [T] {
+        if self.spilled.is_empty() {
+            &mut self.inline[..self.inline_len]
+        } else {
+            &mut self.spilled
+        }
+    }
+}
+
+/// Sorts a short slice: insertion sort for the usual handful of items (it
+/// beats the general sort's set-up), the standard sort beyond that.
+pub(crate) fn sort_small_by<T>(
+    items: &mut [T],
+    mut compare: impl FnMut(&T, &T) -> std::cmp::Ordering,
+) {
+    if items.len() > SMALL_SORT {
+        items.sort_unstable_by(compare);
+        return;
+    }
+    for unsorted in 1..items.len() {
+        let mut index = unsorted;
+        while index > 0 && compare(&items[index - 1], &items[index]).is_gt() {
+            items.swap(index - 1, index);
+            index -= 1;
+        }
+    }
+}
+
 /// Lines written into one buffer, then emitted sorted by their bytes and
 /// joined. Sorting happens on the *encoded* strings (auth-v1.md §2.2: `a-b=`
 /// sorts before `a=`), so each line is encoded before it is compared.
-#[derive(Default)]
 pub(crate) struct SortedLines {
     buffer: String,
-    lines: Vec<Range<usize>>,
+    lines: InlineList<(usize, usize)>,
 }
 
 impl SortedLines {
-    pub(crate) fn with_capacity(bytes: usize, lines: usize) -> Self {
+    pub(crate) fn new() -> Self {
         Self {
-            buffer: String::with_capacity(bytes),
-            lines: Vec::with_capacity(lines),
+            buffer: String::new(),
+            lines: InlineList::new(),
         }
     }
 
@@ -90,24 +192,21 @@ impl SortedLines {
     }
 
     pub(crate) fn end_line(&mut self, start: usize) {
-        self.lines.push(start..self.buffer.len());
+        self.lines.push((start, self.buffer.len()));
     }
 
-    /// Sorts the lines bytewise, optionally drops duplicates, and appends
-    /// them to `out` separated by `separator`.
-    pub(crate) fn push_sorted(&mut self, out: &mut String, separator: char, dedup: bool) {
+    /// Sorts the lines bytewise and appends them to `out` separated by
+    /// `separator`.
+    pub(crate) fn push_sorted(&mut self, out: &mut String, separator: char) {
         let buffer = &self.buffer;
-        self.lines
-            .sort_unstable_by(|a, b| buffer[a.clone()].cmp(&buffer[b.clone()]));
-        if dedup {
-            self.lines
-                .dedup_by(|a, b| buffer[a.clone()] == buffer[b.clone()]);
-        }
-        for (index, line) in self.lines.iter().enumerate() {
+        let line = |range: &(usize, usize)| buffer.get(range.0..range.1).unwrap_or_default();
+        let lines = self.lines.as_mut_slice();
+        sort_small_by(lines, |a, b| line(a).cmp(line(b)));
+        for (index, range) in lines.iter().enumerate() {
             if index > 0 {
                 out.push(separator);
             }
-            out.push_str(&buffer[line.clone()]);
+            out.push_str(line(range));
         }
     }
 }
@@ -125,14 +224,16 @@ pub(crate) fn push_query_line(lines: &mut SortedLines, key: &[u8], value: Option
     lines.end_line(start);
 }
 
-/// Writes one `UriEncode(lowercase(name)):UriEncode(value)` header line.
-pub(crate) fn push_header_line(lines: &mut SortedLines, name: &str, value: &str) {
+/// Writes one `UriEncode(lowercase(name)):UriEncode(value)` header line and
+/// returns where it starts in [`SortedLines::text`].
+pub(crate) fn push_header_line(lines: &mut SortedLines, name: &str, value: &str) -> usize {
     let start = lines.begin_line();
     let buffer = lines.buffer();
-    crate::encoding::push_encoded_lowercase(buffer, name.as_bytes());
+    crate::encoding::push_encoded_lowercase(buffer, name);
     buffer.push(':');
-    push_encoded(buffer, value.as_bytes());
+    crate::encoding::push_encoded_str(buffer, value);
     lines.end_line(start);
+    start
 }
 
 /// An HMAC-SHA256 keyed with `key`.
@@ -146,11 +247,12 @@ pub(crate) fn keyed_hmac(key: &[u8]) -> HmacSha256 {
 
 /// Lower-case hex of a finished HMAC, on the stack.
 pub(crate) fn finish_hex(mac: HmacSha256) -> [u8; 64] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let digest = mac.finalize().into_bytes();
     let mut hex = [0u8; 64];
-    // 32 bytes always fill 64 hex digits exactly, so this cannot fail.
-    if hex::encode_to_slice(digest, &mut hex).is_err() {
-        unreachable!("a SHA-256 digest is 32 bytes");
+    for (pair, byte) in hex.chunks_exact_mut(2).zip(digest.iter()) {
+        pair[0] = DIGITS[usize::from(byte >> 4)];
+        pair[1] = DIGITS[usize::from(byte & 0x0f)];
     }
     hex
 }

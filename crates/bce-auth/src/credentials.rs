@@ -1,5 +1,7 @@
 //! Access keys, secrets and session tokens, and the lookup a verifier uses.
 
+use crate::canonical::{HmacSha256, finish_hex, keyed_hmac};
+use hmac::Mac;
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::BuildHasher;
@@ -43,19 +45,35 @@ impl fmt::Debug for SessionToken {
 }
 
 /// An access key id with its secret and, for STS credentials, a session token.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Credentials {
     access_key_id: String,
     secret_access_key: SecretKey,
     session_token: Option<SessionToken>,
+    /// HMAC-SHA256 already keyed with the secret: the first HMAC of every
+    /// signature (auth-v1.md §2.3) starts from a copy instead of hashing the
+    /// key blocks again.
+    keyed_with_secret: HmacSha256,
 }
+
+impl PartialEq for Credentials {
+    fn eq(&self, other: &Self) -> bool {
+        self.access_key_id == other.access_key_id
+            && self.secret_access_key == other.secret_access_key
+            && self.session_token == other.session_token
+    }
+}
+
+impl Eq for Credentials {}
 
 impl Credentials {
     /// Long-term credentials: an access key id and its secret.
     pub fn new(access_key_id: impl Into<String>, secret_access_key: impl Into<String>) -> Self {
+        let secret_access_key = SecretKey(secret_access_key.into());
         Self {
             access_key_id: access_key_id.into(),
-            secret_access_key: SecretKey(secret_access_key.into()),
+            keyed_with_secret: keyed_hmac(secret_access_key.expose().as_bytes()),
+            secret_access_key,
             session_token: None,
         }
     }
@@ -84,6 +102,13 @@ impl Credentials {
     #[must_use]
     pub fn session_token(&self) -> Option<&SessionToken> {
         self.session_token.as_ref()
+    }
+
+    /// `hex(HMAC-SHA256(SK, authStringPrefix))`, the signing key (auth-v1.md §2.3).
+    pub(crate) fn signing_key_hex(&self, auth_string_prefix: &str) -> [u8; 64] {
+        let mut mac = self.keyed_with_secret.clone();
+        mac.update(auth_string_prefix.as_bytes());
+        finish_hex(mac)
     }
 }
 
@@ -166,6 +191,19 @@ mod tests {
         assert_eq!(creds.secret_access_key().expose(), "sk");
         assert_eq!(creds.session_token().map(SessionToken::expose), Some("tok"));
         assert!(Credentials::new("ak", "sk").session_token().is_none());
+        // The cached keyed state gives the plain HMAC of the secret.
+        assert_eq!(
+            creds.signing_key_hex("prefix"),
+            crate::canonical::signing_key_hex("sk", "prefix")
+        );
+        assert_eq!(
+            creds,
+            Credentials::new("ak", "sk").with_session_token("tok")
+        );
+        assert_ne!(
+            creds,
+            Credentials::new("ak", "sk2").with_session_token("tok")
+        );
     }
 
     #[test]

@@ -2,14 +2,16 @@
 //! `Authorization` value and the headers to add out (auth-v1.md §2).
 
 use crate::canonical::{
-    self, SortedLines, is_bce_header, is_default_named_header, is_token, push_header_line,
-    push_query_line, trim_ascii_whitespace, trim_unicode_whitespace,
+    self, InlineList, is_bce_header, is_default_named_header, is_token, sort_small_by,
+    trim_ascii_whitespace, trim_unicode_whitespace,
 };
 use crate::credentials::{Credentials, SecretKey};
+use crate::encoding::{encoded_bytes, push_encoded_lowercase, push_encoded_str};
 use crate::error::SigningError;
 use crate::timestamp;
 use chrono::{DateTime, Datelike, Utc};
 use hmac::Mac;
+use std::cmp::Ordering;
 use std::fmt;
 
 /// Header carrying the request time (auth-v1.md §4 step 6, §5 step 6).
@@ -349,33 +351,40 @@ pub fn sign(
             .map(|(n, v)| n.len() + v.len() + 2)
             .sum::<usize>();
     let mut canonical_request = String::with_capacity(input_len + input_len / 2 + 16);
-    let mut lines =
-        SortedLines::with_capacity(input_len + input_len / 2, request.headers.len() + 4);
 
     canonical_request.push_str(request.method);
     canonical_request.push('\n');
     match settings.path_encoding {
         PathEncoding::Encode => {
-            canonical::push_encoded_path(&mut canonical_request, request.path.as_bytes())
+            canonical::push_encoded_path_str(&mut canonical_request, request.path)
         }
         PathEncoding::Verbatim => canonical_request.push_str(request.path),
     }
     canonical_request.push('\n');
 
-    for (key, value) in request.query {
+    // Items are ordered by their encoded lines (auth-v1.md §2.2: `a-b=` sorts
+    // before `a=`), compared lazily, then written straight into the request.
+    let mut query = InlineList::<Line<'_>>::new();
+    for &(key, value) in request.query {
         // The Python signer's `authorization` exclusion never fires (it
         // compares the method object `k.lower`), auth-v1.md §4 step 2.
         if compat != Compat::Python && key.eq_ignore_ascii_case("authorization") {
             continue;
         }
-        push_query_line(&mut lines, key.as_bytes(), value.map(str::as_bytes));
+        query.push(Line::new(key, value.unwrap_or_default()));
     }
-    lines.push_sorted(&mut canonical_request, '&', false);
+    sort_small_by(query.as_mut_slice(), |a, b| a.compare(b, b'=', false));
+    for (index, line) in query.as_slice().iter().enumerate() {
+        if index > 0 {
+            canonical_request.push('&');
+        }
+        push_encoded_str(&mut canonical_request, line.head);
+        canonical_request.push('=');
+        push_encoded_str(&mut canonical_request, line.tail);
+    }
     canonical_request.push('\n');
 
-    lines.clear();
-    let mut names = SortedLines::default();
-    let want_names = settings.signed_headers_field == SignedHeadersField::Listed;
+    let mut signed = InlineList::<Line<'_>>::new();
     let all_headers = request
         .headers
         .iter()
@@ -392,43 +401,32 @@ pub fn sign(
         if value.is_empty() || !is_selected(name, compat, &selection) {
             continue;
         }
-        if !is_token(name) {
+        let line = Line::new(name, value);
+        // Unreserved names are tokens; only the rest need the full check.
+        if !line.plain_head && !is_token(name) {
             return Err(SigningError::InvalidHeaderName {
                 name: raw_name.to_owned(),
             });
         }
-        push_header_line(&mut lines, name, value);
-        if want_names {
-            let start = names.begin_line();
-            let buffer = names.buffer();
-            buffer.push_str(name);
-            buffer[start..].make_ascii_lowercase();
-            names.end_line(start);
-        }
+        signed.push(line);
     }
-    lines.push_sorted(&mut canonical_request, '\n', false);
-
-    let mut field = String::new();
-    match settings.signed_headers_field {
-        SignedHeadersField::Listed => names.push_sorted(&mut field, ';', true),
-        SignedHeadersField::Empty => {}
-        SignedHeadersField::AsRequested => {
-            if let HeadersToSign::Only(list) = &settings.headers_to_sign {
-                for (index, name) in list.iter().enumerate() {
-                    if !is_token(name) {
-                        return Err(SigningError::InvalidHeaderName { name: name.clone() });
-                    }
-                    if index > 0 {
-                        field.push(';');
-                    }
-                    field.push_str(name);
-                }
-            }
+    sort_small_by(signed.as_mut_slice(), |a, b| a.compare(b, b':', true));
+    for (index, line) in signed.as_slice().iter().enumerate() {
+        if index > 0 {
+            canonical_request.push('\n');
         }
+        push_encoded_lowercase(&mut canonical_request, line.head);
+        canonical_request.push(':');
+        push_encoded_str(&mut canonical_request, line.tail);
     }
 
+    let names_len: usize = signed
+        .as_slice()
+        .iter()
+        .map(|line| line.head.len() + 1)
+        .sum();
     let mut authorization = String::with_capacity(
-        AUTH_VERSION.len() + access_key_id.len() + timestamp.len() + field.len() + 16 + 64,
+        AUTH_VERSION.len() + access_key_id.len() + timestamp.len() + 16 + names_len + 64,
     );
     authorization.push_str(AUTH_VERSION);
     authorization.push('/');
@@ -438,15 +436,52 @@ pub fn sign(
     authorization.push('/');
     authorization.push_str(itoa_u32(settings.expiration_secs, &mut [0u8; 10]));
     let prefix_len = authorization.len();
+    let key_hex = credentials.signing_key_hex(&authorization);
 
-    let key_hex =
-        canonical::signing_key_hex(credentials.secret_access_key().expose(), &authorization);
+    authorization.push('/');
+    match settings.signed_headers_field {
+        SignedHeadersField::Listed => {
+            // Names sort on their own (`x-bce-a` before `x-bce-a-b`, unlike
+            // their lines); Go writes them sorted, lower-case, de-duplicated.
+            let names = signed.as_mut_slice();
+            sort_small_by(names, |a, b| {
+                lowercase_bytes(a.head).cmp(lowercase_bytes(b.head))
+            });
+            let mut previous: Option<&str> = None;
+            for name in names.iter().map(|line| line.head) {
+                if previous.is_some_and(|p| p.eq_ignore_ascii_case(name)) {
+                    continue;
+                }
+                if previous.is_some() {
+                    authorization.push(';');
+                }
+                let at = authorization.len();
+                authorization.push_str(name);
+                if let Some(written) = authorization.get_mut(at..) {
+                    written.make_ascii_lowercase();
+                }
+                previous = Some(name);
+            }
+        }
+        SignedHeadersField::Empty => {}
+        SignedHeadersField::AsRequested => {
+            if let HeadersToSign::Only(list) = &settings.headers_to_sign {
+                for (index, name) in list.iter().enumerate() {
+                    if !is_token(name) {
+                        return Err(SigningError::InvalidHeaderName { name: name.clone() });
+                    }
+                    if index > 0 {
+                        authorization.push(';');
+                    }
+                    authorization.push_str(name);
+                }
+            }
+        }
+    }
+
     let mut mac = canonical::keyed_hmac(&key_hex);
     mac.update(canonical_request.as_bytes());
     let signature = canonical::finish_hex(mac);
-
-    authorization.push('/');
-    authorization.push_str(&field);
     authorization.push('/');
     authorization.push_str(canonical::hex_str(&signature));
 
@@ -456,6 +491,67 @@ pub fn sign(
         headers: added,
         canonical_request,
     })
+}
+
+/// One canonical query (`head=tail`) or header (`head:tail`) line before
+/// encoding, ordered as its encoded form would be (auth-v1.md §2.2: the
+/// whole encoded line sorts, so `a-b=` comes before `a=`).
+#[derive(Clone, Copy, Default)]
+struct Line<'a> {
+    head: &'a str,
+    tail: &'a str,
+    /// The head is all unreserved, so it encodes to itself.
+    plain_head: bool,
+}
+
+impl<'a> Line<'a> {
+    fn new(head: &'a str, tail: &'a str) -> Self {
+        Self {
+            head,
+            tail,
+            plain_head: crate::encoding::is_unreserved(head.as_bytes()),
+        }
+    }
+
+    /// Compares the encoded lines `head{separator}tail` (heads ASCII
+    /// lower-cased when `lowercase`) without writing them out. Plain heads,
+    /// the usual case, compare byte by byte; the rest lazily encode.
+    fn compare(&self, other: &Self, separator: u8, lowercase: bool) -> Ordering {
+        let fold = |byte: u8| {
+            if lowercase {
+                byte.to_ascii_lowercase()
+            } else {
+                byte
+            }
+        };
+        if !(self.plain_head && other.plain_head) {
+            let line = |line: &Self| {
+                encoded_bytes(line.head, lowercase)
+                    .chain(std::iter::once(separator))
+                    .chain(encoded_bytes(line.tail, false))
+            };
+            return line(self).cmp(line(other));
+        }
+        let (mine, theirs) = (self.head.as_bytes(), other.head.as_bytes());
+        for (a, b) in mine.iter().zip(theirs) {
+            let (a, b) = (fold(*a), fold(*b));
+            if a != b {
+                return a.cmp(&b);
+            }
+        }
+        // One head is a prefix of the other: the separator meets the longer
+        // head's next byte.
+        match (mine.get(theirs.len()), theirs.get(mine.len())) {
+            (Some(next), _) => fold(*next).cmp(&separator),
+            (None, Some(next)) => separator.cmp(&fold(*next)),
+            (None, None) if self.tail == other.tail => Ordering::Equal,
+            (None, None) => encoded_bytes(self.tail, false).cmp(encoded_bytes(other.tail, false)),
+        }
+    }
+}
+
+fn lowercase_bytes(text: &str) -> impl Iterator<Item = u8> + '_ {
+    text.bytes().map(|b| b.to_ascii_lowercase())
 }
 
 /// Decimal digits of `value` written into `buffer`, without allocating.
@@ -474,9 +570,12 @@ fn itoa_u32(mut value: u32, buffer: &mut [u8; 10]) -> &str {
 }
 
 fn has_header(headers: &[(&str, &str)], wanted: &str) -> bool {
-    headers
-        .iter()
-        .any(|(name, _)| trim_ascii_whitespace(name).eq_ignore_ascii_case(wanted))
+    headers.iter().any(|(name, _)| {
+        // Names are rarely padded: compare first, trim only on a miss.
+        name.eq_ignore_ascii_case(wanted)
+            || (name.len() > wanted.len()
+                && trim_ascii_whitespace(name).eq_ignore_ascii_case(wanted))
+    })
 }
 
 /// `lowercase(name) == given`, the comparison both SDKs make against the
@@ -661,6 +760,86 @@ mod tests {
             sign(&request, &Credentials::new("a", "s"), far, &settings).err(),
             Some(SigningError::TimestampOutOfRange { year: 10000 })
         );
+    }
+
+    #[test]
+    fn listed_field_sorts_names_not_lines() {
+        // Lines sort as `x-bce-a-b:` < `x-bce-a:` (auth-v1.md §2.2), names as
+        // `x-bce-a` < `x-bce-a-b`; a name with an escaped character takes the
+        // slow path and still comes out lower-cased, sorted and de-duplicated.
+        let headers = [
+            ("x-bce-a-b", "2"),
+            ("X-Bce-A", "1"),
+            ("x-bce-a", "3"),
+            ("Host", "h"),
+        ];
+        let request = SignableRequest {
+            method: "GET",
+            path: "/",
+            query: &[],
+            headers: &headers,
+        };
+        let creds = Credentials::new("ak", "sk");
+        let settings = SigningSettings {
+            add_date_header: false,
+            ..SigningSettings::default()
+        };
+        let out = sign(&request, &creds, official_time(), &settings);
+        let out = out.as_ref().expect("signable");
+        assert_eq!(out.signed_headers_field(), "host;x-bce-a;x-bce-a-b");
+        assert_eq!(
+            out.canonical_request(),
+            "GET\n/\n\nhost:h\nx-bce-a-b:2\nx-bce-a:1\nx-bce-a:3"
+        );
+        let odd = [("X-Bce-Odd*Name", "v"), ("host", "h")];
+        let out = sign(
+            &SignableRequest {
+                headers: &odd,
+                ..request
+            },
+            &creds,
+            official_time(),
+            &settings,
+        );
+        let out = out.as_ref().expect("signable");
+        assert_eq!(out.signed_headers_field(), "host;x-bce-odd*name");
+        assert!(
+            out.canonical_request().ends_with("\nx-bce-odd%2Aname:v"),
+            "{out:?}"
+        );
+    }
+
+    #[test]
+    fn many_headers_spill_past_the_inline_ranges() {
+        let names: Vec<String> = (0..40)
+            .rev()
+            .map(|i| format!("x-bce-meta-{i:02}"))
+            .collect();
+        let headers: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "v")).collect();
+        let request = SignableRequest {
+            method: "GET",
+            path: "/",
+            query: &[],
+            headers: &headers,
+        };
+        let settings = SigningSettings {
+            add_date_header: false,
+            ..SigningSettings::default()
+        };
+        let out = sign(
+            &request,
+            &Credentials::new("ak", "sk"),
+            official_time(),
+            &settings,
+        );
+        let out = out.as_ref().expect("signable");
+        let expected: Vec<String> = (0..40).map(|i| format!("x-bce-meta-{i:02}")).collect();
+        assert_eq!(out.signed_headers_field(), expected.join(";"));
+        let lines: Vec<&str> = out.canonical_request().lines().skip(3).collect();
+        let mut sorted = lines.clone();
+        sorted.sort_unstable();
+        assert_eq!(lines.len(), 40);
+        assert_eq!(lines, sorted);
     }
 
     #[test]

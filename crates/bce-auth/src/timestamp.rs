@@ -8,6 +8,8 @@ pub(crate) const TIMESTAMP_LEN: usize = 20;
 /// Formats `time` (whole seconds, fractions dropped as the SDKs do) into a
 /// stack buffer. `None` when the year has no four-digit form.
 pub(crate) fn format(time: &DateTime<Utc>) -> Option<[u8; TIMESTAMP_LEN]> {
+    // One conversion to calendar fields instead of one per accessor.
+    let time = time.naive_utc();
     let year = u32::try_from(time.year()).ok().filter(|y| *y <= 9999)?;
     let mut out = *b"0000-00-00T00:00:00Z";
     put_digits(&mut out[0..4], year);

@@ -167,10 +167,7 @@ pub fn verify<S: CredentialStore + ?Sized>(
     check_time(&auth, &headers, now, settings)?;
 
     // 5. Candidates.
-    let key_hex = canonical::signing_key_hex(
-        credentials.secret_access_key().expose(),
-        auth.auth_string_prefix(),
-    );
+    let key_hex = credentials.signing_key_hex(auth.auth_string_prefix());
     let keyed = canonical::keyed_hmac(&key_hex);
     let candidates = Candidates::new(request, &headers, &query, &auth);
     let matches = |path: &str, query: &str, header_lines: &str| {
@@ -352,7 +349,7 @@ impl Candidates {
     ) -> Self {
         let mut path = String::with_capacity(request.raw_path.len() + 8);
         canonical::push_encoded_path(&mut path, &decode_once(request.raw_path));
-        let mut lines = SortedLines::default();
+        let mut lines = SortedLines::new();
         Self {
             path,
             query: query_line(&mut lines, query, true),
@@ -367,7 +364,7 @@ impl Candidates {
         query: &[QueryItem<'_>],
         auth: &AuthString<'_>,
     ) -> Alternates {
-        let mut lines = SortedLines::default();
+        let mut lines = SortedLines::new();
         let mut paths = vec![self.path.clone()];
         // The raw path: the Python SDK signs the path it sends, unencoded.
         let raw_path = if request.raw_path.is_empty() {
@@ -435,7 +432,7 @@ fn query_line(
         push_query_line(lines, key, value.as_deref());
     }
     let mut out = String::new();
-    lines.push_sorted(&mut out, '&', false);
+    lines.push_sorted(&mut out, '&');
     out
 }
 
@@ -473,6 +470,6 @@ fn header_lines(
         }
     }
     let mut out = String::new();
-    lines.push_sorted(&mut out, '\n', false);
+    lines.push_sorted(&mut out, '\n');
     out
 }
