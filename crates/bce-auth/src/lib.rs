@@ -120,3 +120,8 @@ pub use signer::{
     X_BCE_SECURITY_TOKEN, sign,
 };
 pub use verifier::{VerifiableRequest, Verified, VerifySettings, verify};
+
+/// Compiles and runs the README example with the other doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -267,14 +267,20 @@ fn expired_message_date(
 /// Received headers with ASCII-trimmed, lower-cased names; repeated names
 /// merged with `,` (auth-v1.md §8 step 5).
 struct ReceivedHeaders<'a> {
-    entries: Vec<(String, Cow<'a, str>)>,
+    entries: Vec<(Cow<'a, str>, Cow<'a, str>)>,
 }
 
 impl<'a> ReceivedHeaders<'a> {
     fn new(raw: &'a [(&'a str, &'a str)]) -> Self {
-        let mut entries: Vec<(String, Cow<'a, str>)> = Vec::with_capacity(raw.len());
+        let mut entries: Vec<(Cow<'a, str>, Cow<'a, str>)> = Vec::with_capacity(raw.len());
         for (name, value) in raw {
-            let name = trim_ascii_whitespace(name).to_ascii_lowercase();
+            let name = trim_ascii_whitespace(name);
+            // HTTP stacks usually hand names over lower-case already.
+            let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(name.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(name)
+            };
             match entries.iter_mut().find(|(existing, _)| *existing == name) {
                 Some((_, merged)) => {
                     let merged = merged.to_mut();
@@ -290,7 +296,7 @@ impl<'a> ReceivedHeaders<'a> {
     fn get(&self, lowercase_name: &str) -> Option<&str> {
         self.entries
             .iter()
-            .find(|(name, _)| name == lowercase_name)
+            .find(|(name, _)| name.as_ref() == lowercase_name)
             .map(|(_, value)| value.as_ref())
     }
 }

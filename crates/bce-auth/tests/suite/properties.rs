@@ -50,8 +50,11 @@ fn generated() -> impl Strategy<Value = Generated> {
     let key = "[a-zA-Z0-9 _.~*%+=&/:;?#\\[\\]@!$'(),\u{4e00}-\u{4e10}é-]{1,8}";
     let value =
         proptest::option::of("[a-zA-Z0-9 _.~*%+=&/:;?#\\[\\]@!$'(),\u{4e00}-\u{4e10}é-]{0,8}");
-    let query =
-        proptest::collection::btree_map(key, value, 0..5).prop_map(|map| map.into_iter().collect());
+    // Up to 12 items (past the signer's 8 kept on the stack), in shuffled
+    // order so the signer's own sorting is exercised.
+    let query = proptest::collection::btree_map(key, value, 0..12)
+        .prop_map(|map| map.into_iter().collect::<Vec<_>>())
+        .prop_shuffle();
     let header_value = "[^\\x00-\\x1f\\x7f]{0,16}";
     let headers = (
         "[a-z0-9.:-]{1,20}",
