@@ -139,6 +139,9 @@ fn measure(args: &Args, release: &Path, work: &Path) -> anyhow::Result<String> {
             2,
         )
     };
+    // Key generation threads must be idle (pool full) before measuring GET.
+    println!("waiting for {} ready keys…", args.pool_size);
+    sim.wait_for_keys(args.pool_size, Duration::from_secs(120))?;
     println!("warming up…");
     wrk_get(&sim, 2)?;
     wrk_get(&bare, 2)?;
@@ -165,7 +168,6 @@ fn measure(args: &Args, release: &Path, work: &Path) -> anyhow::Result<String> {
     drop(bare);
 
     // Burst: wait for a full pool, then fire pool-size creates at once.
-    println!("waiting for {} ready keys…", args.pool_size);
     sim.wait_for_keys(args.pool_size, Duration::from_secs(120))?;
     let burst = burst_creates(&sim, args.pool_size, now)?;
 

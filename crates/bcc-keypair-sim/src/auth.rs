@@ -2,7 +2,8 @@
 //! (errors.md §4 rows 1–6, auth-v1.md §8).
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, RwLock};
+use std::sync::RwLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use bcc_keypair_model::ErrorCode;
 use bce_auth::{CredentialStore, Credentials, VerifiableRequest, VerifyError, VerifySettings};
@@ -14,17 +15,21 @@ use crate::lock::{read, write};
 /// named by the first access key configured for it.
 #[derive(Debug, Default)]
 pub(crate) struct Accounts {
-    keys: HashMap<String, AccessKey>,
+    /// Access key id -> index into `entries`.
+    keys: HashMap<String, usize>,
+    entries: Vec<AccessKey>,
     /// Account ids in configuration order; the first is the default of the control API.
     order: Vec<String>,
     /// Accounts flagged "not certified" (errors.md §4 row 6, `QualifyNotPass`).
     unqualified: RwLock<HashSet<String>>,
+    /// Whether `unqualified` is non-empty: the common case skips its lock.
+    any_unqualified: AtomicBool,
 }
 
 #[derive(Debug)]
 struct AccessKey {
-    access_key_id: Arc<str>,
-    account: Arc<str>,
+    access_key_id: String,
+    account: String,
     credentials: Credentials,
 }
 
@@ -34,14 +39,19 @@ impl Accounts {
         if !self.order.iter().any(|a| a == account) {
             self.order.push(account.to_owned());
         }
-        self.keys.insert(
-            access_key_id.to_owned(),
-            AccessKey {
-                access_key_id: Arc::from(access_key_id),
-                account: Arc::from(account),
-                credentials: Credentials::new(access_key_id, secret_access_key),
-            },
-        );
+        let key = AccessKey {
+            access_key_id: access_key_id.to_owned(),
+            account: account.to_owned(),
+            credentials: Credentials::new(access_key_id, secret_access_key),
+        };
+        match self.keys.get(access_key_id) {
+            Some(&index) => self.entries[index] = key,
+            None => {
+                self.keys
+                    .insert(access_key_id.to_owned(), self.entries.len());
+                self.entries.push(key);
+            }
+        }
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -50,7 +60,20 @@ impl Accounts {
 
     /// The account an access key belongs to.
     pub(crate) fn account_of(&self, access_key_id: &str) -> Option<&str> {
-        self.keys.get(access_key_id).map(|k| &*k.account)
+        self.key(access_key_id).map(|k| k.account.as_str())
+    }
+
+    fn key(&self, access_key_id: &str) -> Option<&AccessKey> {
+        self.keys
+            .get(access_key_id)
+            .map(|&index| &self.entries[index])
+    }
+
+    /// The access key id behind an [`Authenticated::key`] index.
+    pub(crate) fn key_name(&self, index: usize) -> &str {
+        self.entries
+            .get(index)
+            .map_or("", |k| k.access_key_id.as_str())
     }
 
     /// The first configured account.
@@ -65,25 +88,27 @@ impl Accounts {
         } else {
             unqualified.insert(account.to_owned());
         }
+        self.any_unqualified
+            .store(!unqualified.is_empty(), Ordering::Release);
     }
 
     fn is_qualified(&self, account: &str) -> bool {
-        let unqualified = read(&self.unqualified);
-        unqualified.is_empty() || !unqualified.contains(account)
+        !self.any_unqualified.load(Ordering::Acquire) || !read(&self.unqualified).contains(account)
     }
 }
 
 impl CredentialStore for Accounts {
     fn lookup(&self, access_key_id: &str) -> Option<Credentials> {
-        self.keys.get(access_key_id).map(|k| k.credentials.clone())
+        self.key(access_key_id).map(|k| k.credentials.clone())
     }
 }
 
 /// A request that passed authentication.
 #[derive(Debug)]
 pub(crate) struct Authenticated<'a> {
-    /// Shared, so the journal can keep it without copying.
-    pub(crate) access_key_id: Arc<str>,
+    /// Index of the access key (see [`Accounts::key_name`]): the journal keeps this instead
+    /// of a copy of the name.
+    pub(crate) key: usize,
     pub(crate) account: &'a str,
 }
 
@@ -123,7 +148,7 @@ pub(crate) fn authenticate<'a>(
         headers: &headers,
     };
     let verified = bce_auth::verify(&request, accounts, now, settings).map_err(rejected)?;
-    let Some(key) = accounts.keys.get(verified.access_key_id()) else {
+    let Some(&index) = accounts.keys.get(verified.access_key_id()) else {
         return Err(Rejected {
             code: ErrorCode::InvalidAccessKeyId,
             message: None,
@@ -131,7 +156,8 @@ pub(crate) fn authenticate<'a>(
             canonical_request: None,
         });
     };
-    if !accounts.is_qualified(&key.account) {
+    let account = accounts.entries[index].account.as_str();
+    if !accounts.is_qualified(account) {
         return Err(Rejected {
             code: ErrorCode::QualifyNotPass,
             message: None,
@@ -140,8 +166,8 @@ pub(crate) fn authenticate<'a>(
         });
     }
     Ok(Authenticated {
-        access_key_id: Arc::clone(&key.access_key_id),
-        account: &key.account,
+        key: index,
+        account,
     })
 }
 

@@ -230,7 +230,10 @@ fn requests(inner: &Inner, query: &Query<'_>) -> Result<Outcome, Failure> {
             .map_err(|_| Failure::bad_request(format!("limit must be an integer, got {n:?}")))?,
     };
     let entries = inner.journal.recent(limit);
-    let views: Vec<_> = entries.iter().map(|e| e.view()).collect();
+    let views: Vec<_> = entries
+        .iter()
+        .map(|e| e.view(&inner.accounts, &inner.default_region))
+        .collect();
     Ok(Outcome::ok(to_json(&json!({ "requests": views }))))
 }
 

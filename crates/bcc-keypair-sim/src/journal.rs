@@ -11,10 +11,28 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::auth::Accounts;
 use crate::lock::lock;
 
 /// Default number of entries kept.
 pub const DEFAULT_JOURNAL_CAPACITY: usize = 1000;
+
+/// Who sent a request. Known access keys are kept as an index, so recording touches no
+/// shared reference count.
+#[derive(Clone, Debug)]
+pub(crate) enum Caller {
+    /// A configured access key (index into the accounts table).
+    Key(usize),
+    /// An access key id the simulator does not know.
+    Unknown(Box<str>),
+}
+
+/// The region of a request: the default one, or one named by the `Host` header.
+#[derive(Clone, Debug)]
+pub(crate) enum RegionRef {
+    Default,
+    Named(Box<str>),
+}
 
 /// One journal entry.
 #[derive(Clone, Debug)]
@@ -25,11 +43,12 @@ pub(crate) struct Entry {
     /// Shares the bytes of the response header (no copy on the hot path).
     pub(crate) request_id: bytes::Bytes,
     pub(crate) method: http::Method,
-    /// The request target; cloning a received `Uri` shares its bytes.
-    pub(crate) uri: http::Uri,
+    /// The request target (`path?query`), copied: sharing the received `Uri` would pin the
+    /// connection's read buffer and make the server allocate a new one for every request.
+    pub(crate) target: Box<str>,
     pub(crate) operation: Option<&'static str>,
-    pub(crate) access_key_id: Option<std::sync::Arc<str>>,
-    pub(crate) region: Option<std::sync::Arc<str>>,
+    pub(crate) caller: Option<Caller>,
+    pub(crate) region: Option<RegionRef>,
     pub(crate) status: u16,
     pub(crate) error_code: Option<String>,
     pub(crate) duration: Duration,
@@ -57,16 +76,29 @@ pub(crate) struct EntryView<'a> {
 }
 
 impl Entry {
-    pub(crate) fn view(&self) -> EntryView<'_> {
+    pub(crate) fn view<'a>(
+        &'a self,
+        accounts: &'a Accounts,
+        default_region: &'a str,
+    ) -> EntryView<'a> {
         EntryView {
             time: self.time.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
             request_id: std::str::from_utf8(&self.request_id).unwrap_or(""),
             method: self.method.as_str(),
-            path: self.uri.path(),
-            query: self.uri.query().map(redact_query),
+            path: self
+                .target
+                .split_once('?')
+                .map_or(&*self.target, |(p, _)| p),
+            query: self.target.split_once('?').map(|(_, q)| redact_query(q)),
             operation: self.operation,
-            access_key_id: self.access_key_id.as_deref(),
-            region: self.region.as_deref(),
+            access_key_id: self.caller.as_ref().map(|caller| match caller {
+                Caller::Key(index) => accounts.key_name(*index),
+                Caller::Unknown(name) => name,
+            }),
+            region: self.region.as_ref().map(|region| match region {
+                RegionRef::Default => default_region,
+                RegionRef::Named(name) => name,
+            }),
             status: self.status,
             error_code: self.error_code.as_deref(),
             duration_micros: self.duration.as_micros(),
@@ -104,6 +136,12 @@ thread_local! {
     static SHARD: usize = NEXT_SHARD.fetch_add(1, Ordering::Relaxed) % SHARDS;
 }
 
+/// One shard, on its own cache lines so that threads recording into neighbouring shards do
+/// not slow each other down.
+#[derive(Debug, Default)]
+#[repr(align(128))]
+struct Shard(Mutex<VecDeque<Entry>>);
+
 /// The ring buffer: the newest `capacity` requests. Recording is one short critical section
 /// on the thread's shard; merging, ordering and formatting happen on read.
 #[derive(Debug)]
@@ -111,14 +149,14 @@ pub(crate) struct Journal {
     capacity: usize,
     /// Each shard keeps up to `capacity` entries, so the newest `capacity` overall are
     /// always present however unevenly threads record.
-    shards: Vec<Mutex<VecDeque<Entry>>>,
+    shards: Vec<Shard>,
 }
 
 impl Journal {
     pub(crate) fn new(capacity: usize) -> Self {
         Self {
             capacity,
-            shards: (0..SHARDS).map(|_| Mutex::new(VecDeque::new())).collect(),
+            shards: (0..SHARDS).map(|_| Shard::default()).collect(),
         }
     }
 
@@ -128,7 +166,7 @@ impl Journal {
         }
         let shard = SHARD.with(|shard| *shard);
         let evicted = {
-            let mut entries = lock(&self.shards[shard]);
+            let mut entries = lock(&self.shards[shard].0);
             let evicted = if entries.len() >= self.capacity {
                 entries.pop_front()
             } else {
@@ -146,7 +184,7 @@ impl Journal {
         let mut all: Vec<Entry> = self
             .shards
             .iter()
-            .flat_map(|shard| lock(shard).iter().cloned().collect::<Vec<_>>())
+            .flat_map(|shard| lock(&shard.0).iter().cloned().collect::<Vec<_>>())
             .collect();
         all.sort_by_key(|e| e.started);
         let skip = all.len().saturating_sub(limit.min(self.capacity));
@@ -155,7 +193,7 @@ impl Journal {
 
     pub(crate) fn clear(&self) {
         for shard in &self.shards {
-            lock(shard).clear();
+            lock(&shard.0).clear();
         }
     }
 }
@@ -184,9 +222,9 @@ mod tests {
                 time: DateTime::<Utc>::default(),
                 request_id: bytes::Bytes::from(n.to_string()),
                 method: http::Method::GET,
-                uri: http::Uri::from_static("/"),
+                target: "/".into(),
                 operation: None,
-                access_key_id: None,
+                caller: None,
                 region: None,
                 status: n,
                 error_code: None,

@@ -80,6 +80,7 @@ use std::time::Instant;
 use bcc_keypair_model::ErrorCode;
 use bce_auth::VerifySettings;
 use bytes::Bytes;
+use chrono::{DateTime, Utc};
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST};
 use http::{HeaderValue, Method, Request, Response};
 
@@ -94,7 +95,7 @@ pub use state::DEFAULT_QUOTA;
 
 use crate::auth::Accounts;
 use crate::faults::Faults;
-use crate::journal::Journal;
+use crate::journal::{Caller, Journal, RegionRef};
 use crate::lock::read;
 use crate::persist::StateFile;
 use crate::state::{ScopeRef, State};
@@ -367,6 +368,7 @@ impl Simulator {
     /// thread and injected latency uses Tokio's timer).
     pub async fn handle(&self, request: Request<Bytes>) -> Response<Bytes> {
         let started = Instant::now();
+        let now = self.inner.clock.now();
         // One buffer serves the error body, the response header and the journal.
         let request_id_bytes = Bytes::from(self.inner.ids.request_id());
         let request_id = std::str::from_utf8(&request_id_bytes).unwrap_or_default();
@@ -376,7 +378,7 @@ impl Simulator {
         let outcome = if control {
             control::handle(self, &parts, &body, request_id).await
         } else {
-            self.api(&parts, &body, request_id).await
+            self.api(&parts, &body, request_id, now).await
         };
         if outcome.mutated {
             self.persist().await;
@@ -384,12 +386,16 @@ impl Simulator {
         if !control {
             self.inner.journal.record(journal::Entry {
                 started,
-                time: self.inner.clock.now(),
+                time: now,
                 request_id: request_id_bytes.clone(),
                 method: parts.method.clone(),
-                uri: parts.uri.clone(),
+                target: parts
+                    .uri
+                    .path_and_query()
+                    .map_or(path, http::uri::PathAndQuery::as_str)
+                    .into(),
                 operation: outcome.operation.map(Operation::as_str),
-                access_key_id: outcome.access_key_id,
+                caller: outcome.caller,
                 region: outcome.region,
                 status: outcome.status.as_u16(),
                 error_code: outcome.error_code,
@@ -406,35 +412,44 @@ impl Simulator {
     }
 
     /// The key pair API: auth, routing, faults, then the operation (errors.md §4 order).
-    async fn api(&self, parts: &http::request::Parts, body: &Bytes, request_id: &str) -> Outcome {
+    async fn api(
+        &self,
+        parts: &http::request::Parts,
+        body: &Bytes,
+        request_id: &str,
+        now: DateTime<Utc>,
+    ) -> Outcome {
         let inner = &*self.inner;
         if body.len() > MAX_BODY_BYTES {
             return Outcome::error(request_id, &ErrorCode::InvalidHttpRequest, None);
         }
-        let now = inner.clock.now();
         let authenticated =
             match auth::authenticate(&inner.accounts, parts, now, &inner.verify_settings) {
                 Ok(a) => a,
                 Err(rejected) => {
                     let mut outcome =
                         Outcome::error(request_id, &rejected.code, rejected.message.as_deref());
-                    outcome.access_key_id = rejected.access_key_id.map(Arc::from);
+                    outcome.caller = rejected
+                        .access_key_id
+                        .map(|name| Caller::Unknown(name.into()));
                     outcome.canonical_request = rejected.canonical_request;
                     return outcome;
                 }
             };
-        let access_key_id = Some(Arc::clone(&authenticated.access_key_id));
-        let region: Arc<str> = match wire::region_from_host(parts.headers.get(HOST)) {
-            Some(region) => Arc::from(region),
-            None => Arc::clone(&inner.default_region),
+        let caller = Some(Caller::Key(authenticated.key));
+        let host_region = wire::region_from_host(parts.headers.get(HOST));
+        let region = host_region.unwrap_or(&inner.default_region);
+        let region_ref = || match host_region {
+            Some(name) => RegionRef::Named(name.into()),
+            None => RegionRef::Default,
         };
         let routed = match routes::route_request(&parts.method, parts.uri.path(), parts.uri.query())
         {
             Ok(r) => r,
             Err(code) => {
                 let mut outcome = Outcome::error(request_id, &code, None);
-                outcome.access_key_id = access_key_id;
-                outcome.region = Some(region);
+                outcome.caller = caller;
+                outcome.region = Some(region_ref());
                 return outcome;
             }
         };
@@ -457,7 +472,7 @@ impl Simulator {
             }
             let at = ScopeRef {
                 account: authenticated.account,
-                region: &region,
+                region,
             };
             let content_md5 = parts.headers.get("content-md5").map(HeaderValue::as_bytes);
             match wire::run(inner, &routed, at, content_md5, body).await {
@@ -470,8 +485,8 @@ impl Simulator {
             }
         };
         outcome.operation = Some(operation);
-        outcome.access_key_id = access_key_id;
-        outcome.region = Some(region);
+        outcome.caller = caller;
+        outcome.region = Some(region_ref());
         outcome
     }
 

@@ -1,7 +1,5 @@
 //! The wire layer of the key pair API: parse a routed request, call the state, render JSON.
 
-use std::sync::Arc;
-
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use bcc_keypair_model::{
@@ -15,6 +13,7 @@ use md5::{Digest, Md5};
 use serde::Serialize;
 
 use crate::Inner;
+use crate::journal::{Caller, RegionRef};
 use crate::lock::{read, write};
 use crate::routes::{Operation, Routed};
 use crate::state::{KeypairView, ListPage, NewKeypair, Precheck, ScopeRef};
@@ -31,8 +30,8 @@ pub(crate) struct Outcome {
     pub(crate) body: Bytes,
     pub(crate) error_code: Option<String>,
     pub(crate) operation: Option<Operation>,
-    pub(crate) access_key_id: Option<Arc<str>>,
-    pub(crate) region: Option<Arc<str>>,
+    pub(crate) caller: Option<Caller>,
+    pub(crate) region: Option<RegionRef>,
     pub(crate) canonical_request: Option<String>,
     /// Whether the state changed and should be written to the state file.
     pub(crate) mutated: bool,
@@ -45,7 +44,7 @@ impl Outcome {
             body,
             error_code: None,
             operation: None,
-            access_key_id: None,
+            caller: None,
             region: None,
             canonical_request: None,
             mutated: false,
