@@ -4,6 +4,7 @@
 use crate::encoding::{push_encoded, push_encoded_except_slash};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+use std::borrow::Cow;
 
 pub(crate) type HmacSha256 = Hmac<Sha256>;
 
@@ -236,6 +237,52 @@ pub(crate) fn push_header_line(lines: &mut SortedLines, name: &str, value: &str)
     start
 }
 
+/// The canonical request with the value of an `x-bce-security-token` header
+/// line or query item replaced by `**redacted**`, for `Debug` output and
+/// error diagnostics: the token is a credential, the rest is not secret.
+pub(crate) fn redact_session_token(canonical_request: &str) -> Cow<'_, str> {
+    const NAME: &str = "x-bce-security-token";
+    const REDACTED: &str = "**redacted**";
+    if !canonical_request.contains(NAME) {
+        return Cow::Borrowed(canonical_request);
+    }
+    let mut out = String::with_capacity(canonical_request.len());
+    for (index, line) in canonical_request.split('\n').enumerate() {
+        if index > 0 {
+            out.push('\n');
+        }
+        let header_value = line
+            .strip_prefix(NAME)
+            .and_then(|rest| rest.strip_prefix(':'));
+        if index == 2 {
+            // The query line: items `key=value` joined by `&`.
+            for (item_index, item) in line.split('&').enumerate() {
+                if item_index > 0 {
+                    out.push('&');
+                }
+                match item
+                    .strip_prefix(NAME)
+                    .and_then(|rest| rest.strip_prefix('='))
+                {
+                    Some(_) => {
+                        out.push_str(NAME);
+                        out.push('=');
+                        out.push_str(REDACTED);
+                    }
+                    None => out.push_str(item),
+                }
+            }
+        } else if index > 2 && header_value.is_some() {
+            out.push_str(NAME);
+            out.push(':');
+            out.push_str(REDACTED);
+        } else {
+            out.push_str(line);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// An HMAC-SHA256 keyed with `key`.
 pub(crate) fn keyed_hmac(key: &[u8]) -> HmacSha256 {
     match <HmacSha256 as Mac>::new_from_slice(key) {
@@ -267,4 +314,30 @@ pub(crate) fn signing_key_hex(secret: &str, auth_string_prefix: &str) -> [u8; 64
 /// View of ASCII hex as `&str` (hex digits are always valid UTF-8).
 pub(crate) fn hex_str(hex: &[u8; 64]) -> &str {
     std::str::from_utf8(hex).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_tokens_are_redacted_from_canonical_requests() {
+        let canonical =
+            "GET\n/\na=1&x-bce-security-token=c2VjcmV0\nhost:h\nx-bce-security-token:c2VjcmV0";
+        assert_eq!(
+            redact_session_token(canonical),
+            "GET\n/\na=1&x-bce-security-token=**redacted**\nhost:h\nx-bce-security-token:**redacted**"
+        );
+        let plain = "GET\n/\n\nhost:h";
+        assert!(matches!(redact_session_token(plain), Cow::Borrowed(text) if text == plain));
+    }
+
+    #[test]
+    fn tokens_and_trims() {
+        assert!(is_token("x-bce-date") && is_token("a!#$%&'*+-.^_`|~9"));
+        assert!(!is_token("") && !is_token("a b") && !is_token("a:b") && !is_token("é"));
+        assert_eq!(trim_ascii_whitespace("\x0b\t v \r\n\x0c"), "v");
+        assert_eq!(trim_ascii_whitespace("\u{a0}v\u{a0}"), "\u{a0}v\u{a0}");
+        assert_eq!(trim_unicode_whitespace("\u{a0}\u{3000}v\u{2009}"), "v");
+    }
 }

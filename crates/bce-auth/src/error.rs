@@ -87,7 +87,7 @@ pub enum VerifyError {
     #[error("the request signature does not match")]
     SignatureMismatch {
         /// The primary canonical request the verifier computed, for
-        /// diagnostics (it contains no secret).
+        /// diagnostics; a session token in it reads `**redacted**`.
         canonical_request: String,
     },
 }
@@ -109,5 +109,46 @@ impl VerifyError {
         Self::MalformedAuthorization {
             reason: reason.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_names_its_wire_code() {
+        let cases = [
+            (VerifyError::MissingAuthorization, "AccessDenied"),
+            (VerifyError::malformed("x"), "InvalidHTTPAuthHeader"),
+            (
+                VerifyError::UnknownAccessKey {
+                    access_key_id: "ak".to_owned(),
+                },
+                "InvalidAccessKeyId",
+            ),
+            (
+                VerifyError::Expired {
+                    timestamp: "2026-11-24T10:00:00Z".to_owned(),
+                },
+                "RequestExpired",
+            ),
+            (
+                VerifyError::SignatureMismatch {
+                    canonical_request: String::new(),
+                },
+                "SignatureDoesNotMatch",
+            ),
+        ];
+        for (error, code) in cases {
+            assert_eq!(error.code(), code, "{error}");
+        }
+        let expired = VerifyError::Expired {
+            timestamp: "2026-11-24T10:00:00Z".to_owned(),
+        };
+        assert_eq!(
+            expired.to_string(),
+            "request has expired; timestamp date is 2026-11-24T10:00:00Z"
+        );
     }
 }

@@ -222,12 +222,16 @@ impl SigningOutput {
 
 impl fmt::Debug for SigningOutput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The added headers may hold the session token: show names only.
+        // The added headers may hold the session token: show names only,
+        // and mask the token in the canonical request.
         let names: Vec<&str> = self.headers.iter().map(|(name, _)| *name).collect();
         f.debug_struct("SigningOutput")
             .field("authorization", &self.authorization)
             .field("added_headers", &names)
-            .field("canonical_request", &self.canonical_request)
+            .field(
+                "canonical_request",
+                &canonical::redact_session_token(&self.canonical_request),
+            )
             .finish()
     }
 }
@@ -704,7 +708,9 @@ mod tests {
             "bce-auth-v1/ak/2015-04-27T08:23:49Z/1800"
         );
         assert_eq!(out.signature().len(), 64);
-        // Debug lists the added header names, not their values.
+        // Debug lists the added header names, not their values, and masks
+        // the token inside the canonical request.
+        assert!(!format!("{out:?}").contains(":tok"));
         assert!(
             format!("{out:?}").contains(r#"added_headers: ["x-bce-date", "x-bce-security-token"]"#)
         );

@@ -95,7 +95,10 @@ impl fmt::Debug for Verified {
                 &self.session_token.as_ref().map(|_| "**redacted**"),
             )
             .field("timestamp", &self.timestamp)
-            .field("canonical_request", &self.canonical_request)
+            .field(
+                "canonical_request",
+                &canonical::redact_session_token(&self.canonical_request),
+            )
             .finish()
     }
 }
@@ -207,8 +210,9 @@ pub fn verify<S: CredentialStore + ?Sized>(
             }
         }
     }
+    let canonical_request = format!("{}\n{path}\n{query_line}\n{header_lines}", request.method);
     Err(VerifyError::SignatureMismatch {
-        canonical_request: format!("{}\n{path}\n{query_line}\n{header_lines}", request.method),
+        canonical_request: canonical::redact_session_token(&canonical_request).into_owned(),
     })
 }
 

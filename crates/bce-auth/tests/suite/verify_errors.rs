@@ -577,3 +577,18 @@ fn auth_string_may_come_as_query_parameter() {
         .is_ok()
     );
 }
+
+#[test]
+fn mismatch_diagnostics_mask_the_session_token() {
+    let sts = Credentials::new("sts-ak", SK).with_session_token("the-token");
+    let headers = with_header(signed_headers(&sts, signing_time()), "Host", "elsewhere");
+    let result = check(&headers, signing_time());
+    let Err(VerifyError::SignatureMismatch { canonical_request }) = &result else {
+        panic!("expected a signature mismatch, got {result:?}");
+    };
+    assert!(
+        canonical_request.ends_with("\nx-bce-security-token:**redacted**"),
+        "{canonical_request}"
+    );
+    assert!(!canonical_request.contains("the-token"));
+}
