@@ -92,7 +92,17 @@
 //! with and without an `authorization` query parameter (only when there is
 //! one); strict listed headers, then listed plus every `x-bce-*`; ASCII, then
 //! Unicode whitespace trimming. It never synthesises headers and takes `Host`
-//! exactly as received.
+//! exactly as received. Of the 86 recorded SDK requests it rejects only two
+//! Python ones made with a `headers_to_sign` list no client uses
+//! (`hts_uppercase_name_matches_nothing`, `hts_includes_authorization`).
+//!
+//! # Performance
+//!
+//! The signing key is derived once per request; [`Credentials`] keep the
+//! HMAC state already keyed with the secret, so building them hashes the key
+//! once and every signature starts from a copy. The canonical request is
+//! built into one `String` with its lines ordered on the stack. See the
+//! README for measured figures (`cargo bench -p bce-auth`).
 //!
 //! # Non-goals
 //!

@@ -38,7 +38,9 @@ pub struct VerifySettings {
     /// allowance); default 900 s (errors.md §4 row 4).
     pub max_future_skew_secs: i64,
     /// How far `x-bce-date`, when present, may be from `now` in either
-    /// direction; default 1800 s (auth-v1.md §8 step 4, source A5).
+    /// direction; default 1800 s (auth-v1.md §8 step 4, source A5). An
+    /// `x-bce-date` that is not a real `YYYY-MM-DDThh:mm:ssZ` cannot be placed
+    /// in the window and is rejected the same way (`RequestExpired`).
     pub max_date_skew_secs: i64,
 }
 
