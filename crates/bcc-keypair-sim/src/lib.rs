@@ -171,7 +171,8 @@ pub(crate) struct Inner {
     pub(crate) journal: Journal,
     pub(crate) faults: Faults,
     state_file: Option<Arc<StateFile>>,
-    verify_settings: VerifySettings,
+    /// `None`: signatures are not checked (development only).
+    verify_settings: Option<VerifySettings>,
 }
 
 /// Configures a [`Simulator`].
@@ -188,6 +189,7 @@ pub struct SimulatorBuilder {
     state_file: Option<PathBuf>,
     journal_capacity: usize,
     verify_settings: VerifySettings,
+    verify_signatures: bool,
 }
 
 impl std::fmt::Debug for SimulatorBuilder {
@@ -215,6 +217,7 @@ impl Default for SimulatorBuilder {
             state_file: None,
             journal_capacity: DEFAULT_JOURNAL_CAPACITY,
             verify_settings: VerifySettings::default(),
+            verify_signatures: true,
         }
     }
 }
@@ -302,6 +305,14 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Whether to verify signatures (default `true`). With `false` any request is accepted
+    /// (development only): the access key of a well-formed `Authorization` header picks the
+    /// account when it is configured, otherwise the first configured access key is used.
+    pub fn verify_signatures(mut self, verify: bool) -> Self {
+        self.verify_signatures = verify;
+        self
+    }
+
     /// Builds the simulator: loads the state file if any and starts the key pool.
     pub fn build(self) -> Result<Simulator, SimError> {
         let mut accounts = Accounts::default();
@@ -350,7 +361,7 @@ impl SimulatorBuilder {
                 journal: Journal::new(self.journal_capacity),
                 faults: Faults::default(),
                 state_file,
-                verify_settings: self.verify_settings,
+                verify_settings: self.verify_signatures.then_some(self.verify_settings),
             }),
         })
     }
@@ -424,7 +435,7 @@ impl Simulator {
             return Outcome::error(request_id, &ErrorCode::InvalidHttpRequest, None);
         }
         let authenticated =
-            match auth::authenticate(&inner.accounts, parts, now, &inner.verify_settings) {
+            match auth::authenticate(&inner.accounts, parts, now, inner.verify_settings.as_ref()) {
                 Ok(a) => a,
                 Err(rejected) => {
                     let mut outcome =

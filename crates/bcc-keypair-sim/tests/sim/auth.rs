@@ -179,3 +179,26 @@ async fn development_credentials_apply_when_no_account_is_configured() {
     );
     h.call(Method::GET, "/v2/keypair", "").await.ok();
 }
+
+#[tokio::test]
+async fn verification_can_be_switched_off_for_development() {
+    let sim = builder().verify_signatures(false).build().unwrap();
+    let h = Harness::new(sim.clone());
+    // Unsigned: served as the first account.
+    let id = h.create("mine").await;
+    let unsigned = Request::builder()
+        .uri(format!("/v2/keypair/{id}"))
+        .header("host", HOST)
+        .body(Bytes::new())
+        .unwrap();
+    h.send(unsigned).await.ok();
+    // A wrong secret is not noticed; the access key still picks the account.
+    let other = Harness::new(sim).with_credentials(OTHER_AK, "not-the-secret");
+    other.get(&id).await.error(404, "Keypair.KeypairNotExist");
+    other.create("theirs").await;
+    // Routing and validation still apply.
+    other
+        .call(Method::GET, "/v2/foo", "")
+        .await
+        .error(400, "InvalidURI");
+}

@@ -151,6 +151,7 @@ fn help_documents_every_flag() {
         "--state-file",
         "--key-pool-size",
         "--key-threads",
+        "--no-verify",
     ] {
         assert!(help.contains(flag), "{flag} missing from:\n{help}");
     }
