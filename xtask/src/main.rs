@@ -7,7 +7,10 @@ mod conformance;
 mod interop;
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Project automation for the BCC key-pair toolkit")]
+#[command(
+    name = "cargo xtask",
+    about = "Project automation for the BCC key-pair toolkit"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
