@@ -136,7 +136,7 @@ pub(crate) fn authenticate<'a>(
     // Header values that are not UTF-8 cannot have been signed by an SDK; leaving them out
     // makes a request that signed them fail with SignatureDoesNotMatch, as it should.
     // On the stack for ordinary requests: this runs for every request.
-    let mut inline = [("", ""); 24];
+    let mut inline = [("", ""); 16];
     let mut spilled = Vec::new();
     let mut count = 0;
     for (name, value) in &parts.headers {

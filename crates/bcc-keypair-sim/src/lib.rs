@@ -82,7 +82,7 @@ use bce_auth::VerifySettings;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST};
-use http::{HeaderValue, Method, Request, Response};
+use http::{HeaderName, HeaderValue, Method, Request, Response};
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::{IdGenerator, RandomIds, SequentialIds};
@@ -113,7 +113,9 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// `Content-Type` of every response (keypair-api.md §1).
 const JSON_CONTENT_TYPE: HeaderValue = HeaderValue::from_static("application/json;charset=UTF-8");
-const REQUEST_ID_HEADER: &str = "x-bce-request-id";
+// Header names as constants: naming a header with a `&str` parses it on every call.
+const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-bce-request-id");
+const CONTENT_MD5_HEADER: HeaderName = HeaderName::from_static("content-md5");
 
 /// Why the simulator could not be built or started.
 #[derive(Debug, thiserror::Error)]
@@ -387,12 +389,14 @@ impl Simulator {
         let path = parts.uri.path();
         let control = path == "/__sim" || path.starts_with("/__sim/");
         let outcome = if control {
-            control::handle(self, &parts, &body, request_id).await
+            // Boxed: rare paths should not make every request's future larger (it is moved
+            // into place for each request).
+            Box::pin(control::handle(self, &parts, &body, request_id)).await
         } else {
             self.api(&parts, &body, request_id, now).await
         };
         if outcome.mutated {
-            self.persist().await;
+            Box::pin(self.persist()).await;
         }
         if !control {
             self.inner.journal.record(journal::Entry {
@@ -468,7 +472,7 @@ impl Simulator {
         let mut outcome = 'outcome: {
             if let Some(injection) = inner.faults.take(operation) {
                 if !injection.latency.is_zero() {
-                    tokio::time::sleep(injection.latency).await;
+                    Box::pin(tokio::time::sleep(injection.latency)).await;
                 }
                 if let Some(error) = injection.error {
                     let status = http::StatusCode::from_u16(error.status)
@@ -485,7 +489,10 @@ impl Simulator {
                 account: authenticated.account,
                 region,
             };
-            let content_md5 = parts.headers.get("content-md5").map(HeaderValue::as_bytes);
+            let content_md5 = parts
+                .headers
+                .get(CONTENT_MD5_HEADER)
+                .map(HeaderValue::as_bytes);
             match wire::run(inner, &routed, at, content_md5, body).await {
                 Ok(body) => {
                     let mut outcome = Outcome::ok(body);

@@ -16,10 +16,9 @@ use hyper::body::Body as _;
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+use tokio::task::{JoinHandle, JoinSet};
 
 use crate::{MAX_BODY_BYTES, Simulator};
 
@@ -33,11 +32,16 @@ pub async fn serve(
     sim: Simulator,
     shutdown: impl Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
-    let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
+    let mut connections = JoinSet::new();
+    // One stop channel per connection rather than one shared signal: a connection task
+    // polls its own receiver on every wake-up, which then touches no state shared with
+    // other connections. Dropping a sender tells its connection to finish gracefully.
+    let mut stops: Vec<oneshot::Sender<()>> = Vec::new();
     loop {
         let (stream, peer) = tokio::select! {
             () = &mut shutdown => break,
+            Some(_) = connections.join_next(), if !connections.is_empty() => continue,
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
                 Err(error) => {
@@ -54,22 +58,43 @@ pub async fn serve(
             let sim = sim.clone();
             async move { Ok::<_, Infallible>(answer(&sim, request).await) }
         });
-        let connection = hyper::server::conn::http1::Builder::new()
-            .keep_alive(true)
-            .serve_connection(TokioIo::new(stream), service);
-        let connection = graceful.watch(connection);
-        tokio::spawn(async move {
-            if let Err(error) = connection.await {
+        if stops.len() >= 64 && stops.len().is_power_of_two() {
+            stops.retain(|stop| !stop.is_closed());
+        }
+        let (stop, stopped) = oneshot::channel::<()>();
+        stops.push(stop);
+        connections.spawn(async move {
+            let connection = hyper::server::conn::http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), service);
+            let mut connection = std::pin::pin!(connection);
+            let result = tokio::select! {
+                biased;
+                result = connection.as_mut() => result,
+                _ = stopped => {
+                    // Finish the request in flight, then close (idle keep-alive
+                    // connections close at once).
+                    connection.as_mut().graceful_shutdown();
+                    connection.await
+                }
+            };
+            if let Err(error) = result {
                 tracing::debug!(%peer, %error, "connection ended with an error");
             }
         });
     }
     drop(listener);
-    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
-        .await
-        .is_err()
-    {
-        tracing::warn!("connections still open after the shutdown grace period");
+    drop(stops);
+    let drained = tokio::time::timeout(SHUTDOWN_GRACE, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!(
+            open = connections.len(),
+            "connections still open after the shutdown grace period; closing them"
+        );
+        connections.shutdown().await;
     }
     Ok(())
 }
@@ -89,8 +114,7 @@ async fn answer(sim: &Simulator, request: Request<Incoming>) -> Response<Full<By
         // GET and DELETE without a body: nothing to collect.
         Some(Bytes::new())
     } else {
-        Limited::new(body, MAX_BODY_BYTES)
-            .collect()
+        Box::pin(Limited::new(body, MAX_BODY_BYTES).collect())
             .await
             .ok()
             .map(http_body_util::Collected::to_bytes)

@@ -117,7 +117,8 @@ pub(crate) async fn run(
             .and_then(|id| KeypairId::new(id).map_err(|e| e.code()))
     };
     match routed.operation {
-        Operation::Create => create(inner, routed, at, body).await,
+        // Boxed: it awaits key material, which would make every request's future larger.
+        Operation::Create => Box::pin(create(inner, routed, at, body)).await,
         Operation::Import => import(inner, routed, at, body),
         Operation::List => {
             let query = list_query.unwrap_or_default();
