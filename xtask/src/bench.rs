@@ -428,16 +428,21 @@ fn burst_creates(sim: &Server, n: usize, now: DateTime<Utc>) -> anyhow::Result<(
             let barrier = Arc::clone(&barrier);
             std::thread::spawn(move || {
                 barrier.wait();
-                exchange(addr, &bytes)
+                let started = Instant::now();
+                exchange(addr, &bytes).map(|answer| (started, Instant::now(), answer))
             })
         })
         .collect();
     barrier.wait();
-    let started = Instant::now();
+    // Each thread times itself: the burst lasts from the first send to the last answer.
+    let mut first: Option<Instant> = None;
+    let mut last: Option<Instant> = None;
     for handle in handles {
-        let (status, body) = handle
+        let (started, finished, (status, body)) = handle
             .join()
             .map_err(|_| anyhow::anyhow!("burst thread panicked"))??;
+        first = Some(first.map_or(started, |f| f.min(started)));
+        last = Some(last.map_or(finished, |l| l.max(finished)));
         if status != 200 {
             bail!(
                 "burst create answered {status}: {}",
@@ -445,7 +450,8 @@ fn burst_creates(sim: &Server, n: usize, now: DateTime<Utc>) -> anyhow::Result<(
             );
         }
     }
-    Ok((n, started.elapsed()))
+    let (first, last) = first.zip(last).context("empty burst")?;
+    Ok((n, last - first))
 }
 
 fn best(previous: Option<WrkResult>, next: WrkResult) -> WrkResult {
