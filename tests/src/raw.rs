@@ -42,7 +42,8 @@ pub enum SdkStyle {
 #[derive(Clone, Debug)]
 enum Authorization {
     /// Signed with these credentials (the target's unless overridden).
-    Signed(Option<Credentials>),
+    // Boxed: credentials carry precomputed HMAC state and dwarf the other variants.
+    Signed(Option<Box<Credentials>>),
     /// No `Authorization` header at all.
     Absent,
     /// This exact header value, unsigned.
@@ -214,7 +215,7 @@ impl RawRequest<'_> {
 
     /// Signs with other credentials (e.g. a wrong secret or an unknown access key).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.authorization = Authorization::Signed(Some(credentials));
+        self.authorization = Authorization::Signed(Some(Box::new(credentials)));
         self
     }
 
@@ -296,7 +297,7 @@ impl RawRequest<'_> {
 
         match &self.authorization {
             Authorization::Signed(credentials) => {
-                let credentials = credentials.as_ref().unwrap_or(&sender.credentials);
+                let credentials = credentials.as_deref().unwrap_or(&sender.credentials);
                 let query_refs: Vec<(&str, Option<&str>)> = query
                     .iter()
                     .map(|(key, value)| (key.as_str(), value.as_deref()))
