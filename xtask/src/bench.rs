@@ -86,25 +86,122 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn measure(args: &Args, release: &Path, work: &Path) -> anyhow::Result<String> {
-    let sim = Server::start(
-        &release.join("bcc-keypair-sim"),
-        &[
-            "--listen",
-            "127.0.0.1:0",
-            "--access-key",
-            ACCESS_KEY,
-            "--secret-key",
-            SECRET_KEY,
-            "--quota",
-            "100000000",
-            "--key-pool-size",
-            &args.pool_size.to_string(),
-        ],
-    )?;
-    let now = wall_clock();
+/// GET figures of one server configuration.
+struct GetFigures {
+    workers: usize,
+    sim: WrkResult,
+    bare: WrkResult,
+}
 
-    // One key pair to read.
+fn measure(args: &Args, release: &Path, work: &Path) -> anyhow::Result<String> {
+    let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let mut configurations = vec![cpus];
+    if cpus > 1 {
+        // One worker leaves the other core(s) to wrk, so the servers do not compete with
+        // the load generator for CPU (both servers get the same setting).
+        configurations.insert(0, 1);
+    }
+    let mut figures = Vec::new();
+    for &workers in &configurations {
+        figures.push(measure_get(args, release, work, workers)?);
+    }
+    let (burst, sustained) = measure_create(args, release, work)?;
+
+    let mut report = String::new();
+    writeln!(
+        report,
+        "| measurement | worker threads | requests/s | p50 latency | p99 latency | non-2xx |"
+    )?;
+    writeln!(report, "|---|---:|---:|---:|---:|---:|")?;
+    for f in &figures {
+        for (name, r) in [
+            ("simulator, signed GET /v2/keypair/{id}", &f.sim),
+            ("bare hyper, same bytes", &f.bare),
+        ] {
+            writeln!(
+                report,
+                "| {name} | {} | {:.0} | {} | {} | {} |",
+                f.workers, r.requests_per_sec, r.p50, r.p99, r.non_2xx
+            )?;
+        }
+    }
+    writeln!(
+        report,
+        "| simulator, create (sustained, RSA-2048) | {cpus} | {:.1} | {} | {} | {} |",
+        sustained.requests_per_sec, sustained.p50, sustained.p99, sustained.non_2xx
+    )?;
+    writeln!(report)?;
+    for f in &figures {
+        writeln!(
+            report,
+            "GET ratio simulator / bare hyper, {} worker thread(s), best of {} rounds each: {:.1}%",
+            f.workers,
+            args.rounds.max(1),
+            100.0 * f.sim.requests_per_sec / f.bare.requests_per_sec
+        )?;
+    }
+    writeln!(
+        report,
+        "create burst: {} creates in {:.1} ms = {:.0} creates/s (pool full); sustained: {:.1} creates/s",
+        burst.0,
+        burst.1.as_secs_f64() * 1000.0,
+        burst.0 as f64 / burst.1.as_secs_f64(),
+        sustained.requests_per_sec
+    )?;
+    for f in &figures {
+        for (name, r) in [("GET simulator", &f.sim), ("GET bare", &f.bare)] {
+            warn_if_failed(&mut report, name, r)?;
+        }
+    }
+    warn_if_failed(&mut report, "create", &sustained)?;
+    Ok(report)
+}
+
+fn warn_if_failed(report: &mut String, name: &str, r: &WrkResult) -> anyhow::Result<()> {
+    if r.non_2xx > 0 || r.errors > 0 {
+        writeln!(
+            report,
+            "WARNING ({name}): {} non-2xx answers, {} socket errors",
+            r.non_2xx, r.errors
+        )?;
+    }
+    Ok(())
+}
+
+fn start_simulator(args: &Args, release: &Path, workers: Option<usize>) -> anyhow::Result<Server> {
+    let pool_size = args.pool_size.to_string();
+    let workers = workers.map(|w| w.to_string());
+    let mut sim_args = vec![
+        "--listen",
+        "127.0.0.1:0",
+        "--access-key",
+        ACCESS_KEY,
+        "--secret-key",
+        SECRET_KEY,
+        "--quota",
+        "100000000",
+        "--key-pool-size",
+        &pool_size,
+    ];
+    if let Some(workers) = &workers {
+        sim_args.extend(["--workers", workers.as_str()]);
+    }
+    let sim = Server::start(&release.join("bcc-keypair-sim"), &sim_args)?;
+    // Key generation threads must be idle (pool full) before measuring.
+    println!("waiting for {} ready keys…", args.pool_size);
+    sim.wait_for_keys(args.pool_size, Duration::from_secs(120))?;
+    Ok(sim)
+}
+
+/// Signed GET of one key pair, simulator and bare server alternating, best round of each.
+fn measure_get(
+    args: &Args,
+    release: &Path,
+    work: &Path,
+    workers: usize,
+) -> anyhow::Result<GetFigures> {
+    let sim = start_simulator(args, release, Some(workers))?;
+    let now = wall_clock();
     let created = sim.signed(now, "POST", "/v2/keypair", br#"{"name":"bench"}"#)?;
     let id = serde_json::from_slice::<serde_json::Value>(&created.1)?["keypair"]["keypairId"]
         .as_str()
@@ -122,11 +219,13 @@ fn measure(args: &Args, release: &Path, work: &Path) -> anyhow::Result<String> {
         &[
             "--listen",
             "127.0.0.1:0",
+            "--workers",
+            &workers.to_string(),
             "--body-file",
             body_file.to_str().context("path")?,
         ],
     )?;
-
+    sim.wait_for_keys(args.pool_size, Duration::from_secs(120))?;
     let get_script = work.join("get.lua");
     std::fs::write(&get_script, sim.lua("GET", &path, None, now)?)?;
     let wrk_get = |server: &Server, seconds: u64| {
@@ -139,17 +238,14 @@ fn measure(args: &Args, release: &Path, work: &Path) -> anyhow::Result<String> {
             2,
         )
     };
-    // Key generation threads must be idle (pool full) before measuring GET.
-    println!("waiting for {} ready keys…", args.pool_size);
-    sim.wait_for_keys(args.pool_size, Duration::from_secs(120))?;
-    println!("warming up…");
+    println!("warming up ({workers} worker thread(s))…");
     wrk_get(&sim, 2)?;
     wrk_get(&bare, 2)?;
     let mut sim_get: Option<WrkResult> = None;
     let mut bare_get: Option<WrkResult> = None;
     for round in 1..=args.rounds.max(1) {
         println!(
-            "round {round}: signed GET {path} ({}s each, {} connections)…",
+            "round {round}, {workers} worker thread(s): signed GET {path} ({}s each, {} connections)…",
             args.duration, args.connections
         );
         let s = wrk_get(&sim, args.duration)?;
@@ -161,16 +257,23 @@ fn measure(args: &Args, release: &Path, work: &Path) -> anyhow::Result<String> {
         sim_get = Some(best(sim_get, s));
         bare_get = Some(best(bare_get, b));
     }
-    let (sim_get, bare_get) = (
-        sim_get.context("no GET round")?,
-        bare_get.context("no GET round")?,
-    );
-    drop(bare);
+    Ok(GetFigures {
+        workers,
+        sim: sim_get.context("no GET round")?,
+        bare: bare_get.context("no GET round")?,
+    })
+}
 
-    // Burst: wait for a full pool, then fire pool-size creates at once.
-    sim.wait_for_keys(args.pool_size, Duration::from_secs(120))?;
+/// Creates with real RSA-2048 keys: a burst of pool-size creates with the pool full, then
+/// `wrk` posting creates (sustained rate = key generation rate).
+fn measure_create(
+    args: &Args,
+    release: &Path,
+    work: &Path,
+) -> anyhow::Result<((usize, Duration), WrkResult)> {
+    let sim = start_simulator(args, release, None)?;
+    let now = wall_clock();
     let burst = burst_creates(&sim, args.pool_size, now)?;
-
     println!("measuring sustained create ({}s)…", args.create_duration);
     let create_script = work.join("create.lua");
     std::fs::write(
@@ -179,54 +282,7 @@ fn measure(args: &Args, release: &Path, work: &Path) -> anyhow::Result<String> {
     )?;
     // Creates wait for key generation once the pool is empty: allow long answers.
     let sustained = wrk(sim.addr, &create_script, 1, 8, args.create_duration, 30)?;
-    drop(sim);
-
-    let mut report = String::new();
-    writeln!(
-        report,
-        "| measurement | requests/s | p50 latency | p99 latency | non-2xx |"
-    )?;
-    writeln!(report, "|---|---:|---:|---:|---:|")?;
-    for (name, r) in [
-        ("simulator, signed GET /v2/keypair/{id}", &sim_get),
-        ("bare hyper, same bytes", &bare_get),
-        ("simulator, create (sustained, RSA-2048)", &sustained),
-    ] {
-        writeln!(
-            report,
-            "| {name} | {:.0} | {} | {} | {} |",
-            r.requests_per_sec, r.p50, r.p99, r.non_2xx
-        )?;
-    }
-    writeln!(report)?;
-    writeln!(
-        report,
-        "GET ratio simulator / bare hyper (best of {} rounds each): {:.1}%",
-        args.rounds.max(1),
-        100.0 * sim_get.requests_per_sec / bare_get.requests_per_sec
-    )?;
-    writeln!(
-        report,
-        "create burst: {} creates in {:.1} ms = {:.0} creates/s (pool full); sustained: {:.1} creates/s",
-        burst.0,
-        burst.1.as_secs_f64() * 1000.0,
-        burst.0 as f64 / burst.1.as_secs_f64(),
-        sustained.requests_per_sec
-    )?;
-    for (name, r) in [
-        ("GET simulator", &sim_get),
-        ("GET bare", &bare_get),
-        ("create", &sustained),
-    ] {
-        if r.non_2xx > 0 || r.errors > 0 {
-            writeln!(
-                report,
-                "WARNING ({name}): {} non-2xx answers, {} socket errors",
-                r.non_2xx, r.errors
-            )?;
-        }
-    }
-    Ok(report)
+    Ok((burst, sustained))
 }
 
 fn check_wrk() -> anyhow::Result<()> {

@@ -17,10 +17,17 @@ use hyper_util::rt::TokioIo;
 fn main() -> anyhow::Result<()> {
     let mut listen = "127.0.0.1:0".to_owned();
     let mut body = Bytes::from_static(b"{}");
+    let mut workers = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--listen" => listen = args.next().unwrap_or(listen),
+            "--workers" => {
+                let n = args
+                    .next()
+                    .ok_or_else(|| anyhow::anyhow!("--workers needs a number"))?;
+                workers = Some(n.parse::<usize>()?);
+            }
             "--body-file" => {
                 let path = args
                     .next()
@@ -30,10 +37,11 @@ fn main() -> anyhow::Result<()> {
             other => anyhow::bail!("unknown argument {other:?}"),
         }
     }
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?
-        .block_on(serve(listen, body))
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    if let Some(workers) = workers {
+        runtime.worker_threads(workers.max(1));
+    }
+    runtime.enable_all().build()?.block_on(serve(listen, body))
 }
 
 async fn serve(listen: String, body: Bytes) -> anyhow::Result<()> {

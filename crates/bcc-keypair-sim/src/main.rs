@@ -65,6 +65,10 @@ struct Args {
     #[arg(long)]
     key_threads: Option<usize>,
 
+    /// Tokio worker threads serving requests (default: number of CPUs).
+    #[arg(long)]
+    workers: Option<usize>,
+
     /// Accept requests without checking their signature (development only). The access key
     /// of a well-formed Authorization header still picks its account; anything else is
     /// served as the first account.
@@ -89,7 +93,11 @@ fn main() -> anyhow::Result<()> {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
-    tokio::runtime::Builder::new_multi_thread()
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    if let Some(workers) = args.workers {
+        runtime.worker_threads(workers.max(1));
+    }
+    runtime
         .enable_all()
         .build()
         .context("starting the Tokio runtime")?
