@@ -1,6 +1,7 @@
 //! Authentication: every `/v2` request is verified with `bce-auth` before routing
 //! (errors.md §4 rows 1–6, auth-v1.md §8).
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::RwLock;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -98,8 +99,9 @@ impl Accounts {
 }
 
 impl CredentialStore for Accounts {
-    fn lookup(&self, access_key_id: &str) -> Option<Credentials> {
-        self.key(access_key_id).map(|k| k.credentials.clone())
+    fn lookup(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>> {
+        self.key(access_key_id)
+            .map(|k| Cow::Borrowed(&k.credentials))
     }
 }
 

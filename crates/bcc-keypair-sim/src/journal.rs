@@ -40,12 +40,11 @@ pub(crate) struct Entry {
     /// Orders entries across shards.
     pub(crate) started: Instant,
     pub(crate) time: DateTime<Utc>,
-    /// Shares the bytes of the response header (no copy on the hot path).
-    pub(crate) request_id: bytes::Bytes,
+    pub(crate) request_id: ShortText<48>,
     pub(crate) method: http::Method,
     /// The request target (`path?query`), copied: sharing the received `Uri` would pin the
     /// connection's read buffer and make the server allocate a new one for every request.
-    pub(crate) target: Box<str>,
+    pub(crate) target: ShortText<128>,
     pub(crate) operation: Option<&'static str>,
     pub(crate) caller: Option<Caller>,
     pub(crate) region: Option<RegionRef>,
@@ -53,6 +52,38 @@ pub(crate) struct Entry {
     pub(crate) error_code: Option<String>,
     pub(crate) duration: Duration,
     pub(crate) canonical_request: Option<String>,
+}
+
+/// Text kept inside the entry when it fits in `N` bytes (request ids and ordinary request
+/// targets do), so recording allocates nothing and evicting an old entry frees nothing:
+/// the ring's memory is reused in place.
+#[derive(Clone, Debug)]
+pub(crate) enum ShortText<const N: usize> {
+    Inline { len: u8, bytes: [u8; N] },
+    Heap(Box<str>),
+}
+
+impl<const N: usize> ShortText<N> {
+    pub(crate) fn new(text: &str) -> Self {
+        match u8::try_from(text.len()) {
+            Ok(len) if text.len() <= N => {
+                let mut bytes = [0; N];
+                bytes[..text.len()].copy_from_slice(text.as_bytes());
+                Self::Inline { len, bytes }
+            }
+            _ => Self::Heap(text.into()),
+        }
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            // Copied from a `str` whole, so always valid UTF-8.
+            Self::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            Self::Heap(text) => text,
+        }
+    }
 }
 
 /// How an entry is shown.
@@ -81,15 +112,13 @@ impl Entry {
         accounts: &'a Accounts,
         default_region: &'a str,
     ) -> EntryView<'a> {
+        let target = self.target.as_str();
         EntryView {
             time: self.time.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
-            request_id: std::str::from_utf8(&self.request_id).unwrap_or(""),
+            request_id: self.request_id.as_str(),
             method: self.method.as_str(),
-            path: self
-                .target
-                .split_once('?')
-                .map_or(&*self.target, |(p, _)| p),
-            query: self.target.split_once('?').map(|(_, q)| redact_query(q)),
+            path: target.split_once('?').map_or(target, |(p, _)| p),
+            query: target.split_once('?').map(|(_, q)| redact_query(q)),
             operation: self.operation,
             access_key_id: self.caller.as_ref().map(|caller| match caller {
                 Caller::Key(index) => accounts.key_name(*index),
@@ -214,15 +243,27 @@ mod tests {
     }
 
     #[test]
+    fn short_text_keeps_inline_and_long_text() {
+        let short = ShortText::<8>::new("k-abc");
+        assert!(matches!(short, ShortText::Inline { .. }));
+        assert_eq!(short.as_str(), "k-abc");
+        let long = ShortText::<8>::new("/v2/keypair/k-abcdefgh");
+        assert!(matches!(long, ShortText::Heap(_)));
+        assert_eq!(long.as_str(), "/v2/keypair/k-abcdefgh");
+        assert_eq!(ShortText::<8>::new("名前").as_str(), "名前");
+        assert_eq!(ShortText::<300>::new(&"x".repeat(299)).as_str().len(), 299);
+    }
+
+    #[test]
     fn the_ring_keeps_the_newest_entries() {
         let journal = Journal::new(3);
         for n in 0..5u16 {
             journal.record(Entry {
                 started: Instant::now(),
                 time: DateTime::<Utc>::default(),
-                request_id: bytes::Bytes::from(n.to_string()),
+                request_id: ShortText::new(&n.to_string()),
                 method: http::Method::GET,
-                target: "/".into(),
+                target: ShortText::new("/"),
                 operation: None,
                 caller: None,
                 region: None,

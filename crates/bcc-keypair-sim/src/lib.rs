@@ -382,7 +382,7 @@ impl Simulator {
     pub async fn handle(&self, request: Request<Bytes>) -> Response<Bytes> {
         let started = Instant::now();
         let now = self.inner.clock.now();
-        // One buffer serves the error body, the response header and the journal.
+        // One buffer serves the error body and the response header; the journal copies it.
         let request_id_bytes = Bytes::from(self.inner.ids.request_id());
         let request_id = std::str::from_utf8(&request_id_bytes).unwrap_or_default();
         let (parts, body) = request.into_parts();
@@ -402,13 +402,14 @@ impl Simulator {
             self.inner.journal.record(journal::Entry {
                 started,
                 time: now,
-                request_id: request_id_bytes.clone(),
+                request_id: journal::ShortText::new(request_id),
                 method: parts.method.clone(),
-                target: parts
-                    .uri
-                    .path_and_query()
-                    .map_or(path, http::uri::PathAndQuery::as_str)
-                    .into(),
+                target: journal::ShortText::new(
+                    parts
+                        .uri
+                        .path_and_query()
+                        .map_or(path, http::uri::PathAndQuery::as_str),
+                ),
                 operation: outcome.operation.map(Operation::as_str),
                 caller: outcome.caller,
                 region: outcome.region,

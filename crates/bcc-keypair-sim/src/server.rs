@@ -6,6 +6,7 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -53,9 +54,13 @@ pub async fn serve(
             },
         };
         let _ = stream.set_nodelay(true);
-        let sim = sim.clone();
+        // Every request's future must own a handle to the simulator. Cloning the shared
+        // `Simulator` per request would bump one reference count from every worker thread
+        // (a cache line bouncing between cores); a handle of the connection's own keeps
+        // that traffic on the connection's thread.
+        let sim = Arc::new(sim.clone());
         let service = service_fn(move |request| {
-            let sim = sim.clone();
+            let sim = Arc::clone(&sim);
             async move { Ok::<_, Infallible>(answer(&sim, request).await) }
         });
         if stops.len() >= 64 && stops.len().is_power_of_two() {

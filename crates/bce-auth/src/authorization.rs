@@ -93,18 +93,8 @@ impl<'a> AuthString<'a> {
                 "signed headers contain an empty name",
             ));
         }
-        if signature.len() != 64
-            || !signature
-                .bytes()
-                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-        {
-            return Err(VerifyError::malformed(
-                "signature must be 64 lower-case hex digits",
-            ));
-        }
-        let mut signature_bytes = [0u8; 32];
-        hex::decode_to_slice(signature, &mut signature_bytes)
-            .map_err(|_| VerifyError::malformed("signature must be 64 lower-case hex digits"))?;
+        let signature_bytes = decode_signature(signature)
+            .ok_or_else(|| VerifyError::malformed("signature must be 64 lower-case hex digits"))?;
         let prefix_len =
             version.len() + access_key_id.len() + timestamp_text.len() + expiration.len() + 3;
         Ok(Self {
@@ -166,6 +156,27 @@ impl<'a> AuthString<'a> {
     pub fn signature(&self) -> &[u8; 32] {
         &self.signature
     }
+}
+
+/// 64 lower-case hex digits to 32 bytes, checked and decoded in one pass
+/// (upper-case digits are refused: the format is lower-case hex, auth-v1.md §1).
+fn decode_signature(text: &str) -> Option<[u8; 32]> {
+    fn nibble(digit: u8) -> Option<u8> {
+        match digit {
+            b'0'..=b'9' => Some(digit - b'0'),
+            b'a'..=b'f' => Some(digit - b'a' + 10),
+            _ => None,
+        }
+    }
+    let digits = text.as_bytes();
+    if digits.len() != 64 {
+        return None;
+    }
+    let mut bytes = [0u8; 32];
+    for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
+        *byte = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+    }
+    Some(bytes)
 }
 
 #[cfg(test)]

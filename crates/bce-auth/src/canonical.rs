@@ -173,7 +173,9 @@ pub(crate) struct SortedLines {
 impl SortedLines {
     pub(crate) fn new() -> Self {
         Self {
-            buffer: String::new(),
+            // Room for the lines of a typical request, so they are written
+            // without growing the buffer.
+            buffer: String::with_capacity(256),
             lines: InlineList::new(),
         }
     }

@@ -2,6 +2,7 @@
 
 use crate::canonical::{HmacSha256, finish_hex, keyed_hmac};
 use hmac::Mac;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::BuildHasher;
@@ -125,40 +126,43 @@ impl fmt::Debug for Credentials {
 /// Where a verifier finds the credentials that belong to an access key id.
 ///
 /// One method, with blanket impls for references, `Box` and `Arc`, so a server
-/// can hand in whatever it keeps its accounts in.
+/// can hand in whatever it keeps its accounts in. A store that holds its
+/// credentials in memory lends them (`Cow::Borrowed`): verification then copies
+/// no secret and allocates nothing for the lookup. A store that fetches them
+/// from elsewhere hands them over (`Cow::Owned`).
 pub trait CredentialStore {
     /// The credentials of `access_key_id`, or `None` when the key is unknown.
-    fn lookup(&self, access_key_id: &str) -> Option<Credentials>;
+    fn lookup(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>>;
 }
 
 impl<S: BuildHasher> CredentialStore for HashMap<String, Credentials, S> {
-    fn lookup(&self, access_key_id: &str) -> Option<Credentials> {
-        self.get(access_key_id).cloned()
+    fn lookup(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>> {
+        self.get(access_key_id).map(Cow::Borrowed)
     }
 }
 
 impl<T: CredentialStore + ?Sized> CredentialStore for &T {
-    fn lookup(&self, access_key_id: &str) -> Option<Credentials> {
+    fn lookup(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>> {
         (**self).lookup(access_key_id)
     }
 }
 
 impl<T: CredentialStore + ?Sized> CredentialStore for Box<T> {
-    fn lookup(&self, access_key_id: &str) -> Option<Credentials> {
+    fn lookup(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>> {
         (**self).lookup(access_key_id)
     }
 }
 
 impl<T: CredentialStore + ?Sized> CredentialStore for Arc<T> {
-    fn lookup(&self, access_key_id: &str) -> Option<Credentials> {
+    fn lookup(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>> {
         (**self).lookup(access_key_id)
     }
 }
 
 impl CredentialStore for Credentials {
     /// A single set of credentials is a store that knows exactly one key.
-    fn lookup(&self, access_key_id: &str) -> Option<Credentials> {
-        (self.access_key_id == access_key_id).then(|| self.clone())
+    fn lookup(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>> {
+        (self.access_key_id == access_key_id).then_some(Cow::Borrowed(self))
     }
 }
 

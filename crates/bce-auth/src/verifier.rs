@@ -4,7 +4,7 @@
 use crate::authorization::AuthString;
 use crate::canonical::{
     self, HmacSha256, SortedLines, is_bce_header, is_default_named_header, push_header_line,
-    push_query_line, trim_ascii_whitespace, trim_unicode_whitespace,
+    trim_ascii_whitespace, trim_unicode_whitespace,
 };
 use crate::credentials::CredentialStore;
 use crate::encoding::decode_once;
@@ -15,6 +15,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use hmac::Mac;
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 use subtle::ConstantTimeEq;
 
 /// What the server received, raw.
@@ -174,10 +175,9 @@ pub fn verify<S: CredentialStore + ?Sized>(
     // 5. Candidates.
     let key_hex = credentials.signing_key_hex(auth.auth_string_prefix());
     let keyed = canonical::keyed_hmac(&key_hex);
-    let candidates = Candidates::new(request, &headers, &query, &auth);
-    let matches = |path: &str, query: &str, header_lines: &str| {
+    let signature_matches = |parts: &[&str]| {
         let mut mac: HmacSha256 = keyed.clone();
-        for part in [request.method, "\n", path, "\n", query, "\n", header_lines] {
+        for part in parts {
             mac.update(part.as_bytes());
         }
         bool::from(
@@ -187,17 +187,16 @@ pub fn verify<S: CredentialStore + ?Sized>(
                 .ct_eq(auth.signature()),
         )
     };
-    let accepted = |path: &str, query: &str, header_lines: &str| Verified {
+    let accepted = |canonical_request: String| Verified {
         access_key_id: credentials.access_key_id().to_owned(),
         session_token: session_token.clone(),
         timestamp: auth.timestamp(),
-        canonical_request: format!("{}\n{path}\n{query}\n{header_lines}", request.method),
+        canonical_request,
     };
 
-    let (path, query_line, header_lines) =
-        (&candidates.path, &candidates.query, &candidates.headers);
-    if matches(path, query_line, header_lines) {
-        return Ok(accepted(path, query_line, header_lines));
+    let candidates = Candidates::new(request, &headers, &query, &auth);
+    if signature_matches(&[&candidates.canonical]) {
+        return Ok(accepted(candidates.canonical));
     }
     let alternates = candidates.alternates(request, &headers, &query, &auth);
     for (path_index, path) in alternates.paths.iter().enumerate() {
@@ -206,15 +205,23 @@ pub fn verify<S: CredentialStore + ?Sized>(
                 if path_index + query_index + header_index == 0 {
                     continue; // the primary candidate, already tried
                 }
-                if matches(path, query_line, header_lines) {
-                    return Ok(accepted(path, query_line, header_lines));
+                let parts = [
+                    request.method,
+                    "\n",
+                    path,
+                    "\n",
+                    query_line,
+                    "\n",
+                    header_lines,
+                ];
+                if signature_matches(&parts) {
+                    return Ok(accepted(parts.concat()));
                 }
             }
         }
     }
-    let canonical_request = format!("{}\n{path}\n{query_line}\n{header_lines}", request.method);
     Err(VerifyError::SignatureMismatch {
-        canonical_request: canonical::redact_session_token(&canonical_request).into_owned(),
+        canonical_request: canonical::redact_session_token(&candidates.canonical).into_owned(),
     })
 }
 
@@ -337,11 +344,14 @@ enum Trim {
 }
 
 /// The primary candidate: decoded and re-encoded path, `authorization`
-/// dropped from the query, strict header set, ASCII trimming.
+/// dropped from the query, strict header set, ASCII trimming. The whole
+/// canonical request sits in one buffer: it is hashed in one pass and, when it
+/// matches, becomes [`Verified::canonical_request`] without another copy.
 struct Candidates {
-    path: String,
-    query: String,
-    headers: String,
+    canonical: String,
+    path: Range<usize>,
+    query: Range<usize>,
+    headers: Range<usize>,
 }
 
 /// Every candidate dimension, the primary variant first; variants that equal
@@ -359,14 +369,46 @@ impl Candidates {
         query: &[QueryItem<'_>],
         auth: &AuthString<'_>,
     ) -> Self {
-        let mut path = String::with_capacity(request.raw_path.len() + 8);
-        canonical::push_encoded_path(&mut path, &decode_once(request.raw_path));
+        let mut canonical = String::with_capacity(256);
+        canonical.push_str(request.method);
+        canonical.push('\n');
+        let start = canonical.len();
+        canonical::push_encoded_path(&mut canonical, &decode_once(request.raw_path));
+        let path = start..canonical.len();
+        canonical.push('\n');
+        let start = canonical.len();
         let mut lines = SortedLines::new();
+        push_query_line(&mut lines, query, true, &mut canonical);
+        let query_range = start..canonical.len();
+        canonical.push('\n');
+        let start = canonical.len();
+        push_header_lines(
+            &mut lines,
+            headers,
+            auth,
+            HeaderSet::Strict,
+            Trim::Ascii,
+            &mut canonical,
+        );
+        let headers = start..canonical.len();
         Self {
+            canonical,
             path,
-            query: query_line(&mut lines, query, true),
-            headers: header_lines(&mut lines, headers, auth, HeaderSet::Strict, Trim::Ascii),
+            query: query_range,
+            headers,
         }
+    }
+
+    fn path(&self) -> &str {
+        &self.canonical[self.path.clone()]
+    }
+
+    fn query(&self) -> &str {
+        &self.canonical[self.query.clone()]
+    }
+
+    fn headers(&self) -> &str {
+        &self.canonical[self.headers.clone()]
     }
 
     fn alternates(
@@ -377,7 +419,7 @@ impl Candidates {
         auth: &AuthString<'_>,
     ) -> Alternates {
         let mut lines = SortedLines::new();
-        let mut paths = vec![self.path.clone()];
+        let mut paths = vec![self.path().to_owned()];
         // The raw path: the Python SDK signs the path it sends, unencoded.
         let raw_path = if request.raw_path.is_empty() {
             "/"
@@ -386,17 +428,19 @@ impl Candidates {
         };
         push_distinct(&mut paths, raw_path.to_owned());
 
-        let mut queries = vec![self.query.clone()];
+        let mut queries = vec![self.query().to_owned()];
         // Only when the request carries an `authorization` parameter: the
         // Python signer signs it (auth-v1.md §4 step 2).
         if query
             .iter()
             .any(|(key, _)| key.eq_ignore_ascii_case(b"authorization"))
         {
-            push_distinct(&mut queries, query_line(&mut lines, query, false));
+            let mut line = String::new();
+            push_query_line(&mut lines, query, false, &mut line);
+            push_distinct(&mut queries, line);
         }
 
-        let mut header_variants = vec![self.headers.clone()];
+        let mut header_variants = vec![self.headers().to_owned()];
         let listed = !auth.signed_headers_field().is_empty();
         let unicode_differs = headers
             .entries
@@ -412,10 +456,9 @@ impl Candidates {
             {
                 continue;
             }
-            push_distinct(
-                &mut header_variants,
-                header_lines(&mut lines, headers, auth, set, trim),
-            );
+            let mut variant = String::new();
+            push_header_lines(&mut lines, headers, auth, set, trim, &mut variant);
+            push_distinct(&mut header_variants, variant);
         }
         Alternates {
             paths,
@@ -431,30 +474,32 @@ fn push_distinct(variants: &mut Vec<String>, candidate: String) {
     }
 }
 
-fn query_line(
+/// Appends the canonical query line to `out`.
+fn push_query_line(
     lines: &mut SortedLines,
     query: &[QueryItem<'_>],
     drop_authorization: bool,
-) -> String {
+    out: &mut String,
+) {
     lines.clear();
     for (key, value) in query {
         if drop_authorization && key.eq_ignore_ascii_case(b"authorization") {
             continue;
         }
-        push_query_line(lines, key, value.as_deref());
+        canonical::push_query_line(lines, key, value.as_deref());
     }
-    let mut out = String::new();
-    lines.push_sorted(&mut out, '&');
-    out
+    lines.push_sorted(out, '&');
 }
 
-fn header_lines(
+/// Appends the canonical header lines to `out`.
+fn push_header_lines(
     lines: &mut SortedLines,
     headers: &ReceivedHeaders<'_>,
     auth: &AuthString<'_>,
     set: HeaderSet,
     trim: Trim,
-) -> String {
+    out: &mut String,
+) {
     lines.clear();
     let listed = !auth.signed_headers_field().is_empty();
     for (name, value) in &headers.entries {
@@ -481,7 +526,5 @@ fn header_lines(
             push_header_line(lines, name, value);
         }
     }
-    let mut out = String::new();
-    lines.push_sorted(&mut out, '\n');
-    out
+    lines.push_sorted(out, '\n');
 }
