@@ -45,3 +45,9 @@ pub use context::Ctx;
 pub use failure::{Context, Failure, Outcome};
 pub use scenario::{Requirement, Scenario};
 pub use target::{Target, TargetConfig};
+
+/// The Rust snippets of the top-level README, compiled and run as doctests so the README
+/// stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeSnippets;
