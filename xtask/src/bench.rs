@@ -105,8 +105,8 @@ fn measure(args: &Args, release: &Path, work: &Path) -> anyhow::Result<String> {
     for &workers in &configurations {
         figures.push(measure_get(args, release, work, workers)?);
     }
-    let (burst, sustained) = measure_create(args, release, work)?;
-
+    let create = measure_create(args, release, work)?;
+    let (burst, sustained) = (create.burst, &create.sustained);
     let mut report = String::new();
     writeln!(
         report,
@@ -153,7 +153,23 @@ fn measure(args: &Args, release: &Path, work: &Path) -> anyhow::Result<String> {
             warn_if_failed(&mut report, name, r)?;
         }
     }
-    warn_if_failed(&mut report, "create", &sustained)?;
+    writeln!(
+        report,
+        "GET on one connection, alone: p50 {} p99 {} ({:.0} requests/s); while creates run: p50 {} p99 {} ({:.0} requests/s)",
+        create.get_alone.p50,
+        create.get_alone.p99,
+        create.get_alone.requests_per_sec,
+        create.get_during_creates.p50,
+        create.get_during_creates.p99,
+        create.get_during_creates.requests_per_sec
+    )?;
+    warn_if_failed(&mut report, "create", sustained)?;
+    warn_if_failed(&mut report, "GET alone", &create.get_alone)?;
+    warn_if_failed(
+        &mut report,
+        "GET while creates run",
+        &create.get_during_creates,
+    )?;
     Ok(report)
 }
 
@@ -264,15 +280,32 @@ fn measure_get(
     })
 }
 
+/// Create figures: the burst, the sustained rate, and GET latency alone and while creates
+/// keep the key generators busy.
+struct CreateFigures {
+    burst: (usize, Duration),
+    sustained: WrkResult,
+    get_alone: WrkResult,
+    get_during_creates: WrkResult,
+}
+
 /// Creates with real RSA-2048 keys: a burst of pool-size creates with the pool full, then
-/// `wrk` posting creates (sustained rate = key generation rate).
-fn measure_create(
-    args: &Args,
-    release: &Path,
-    work: &Path,
-) -> anyhow::Result<((usize, Duration), WrkResult)> {
+/// `wrk` posting creates (sustained rate = key generation rate); then GET latency on one
+/// connection, alone and while creates run, to show key generation stays off the runtime.
+fn measure_create(args: &Args, release: &Path, work: &Path) -> anyhow::Result<CreateFigures> {
     let sim = start_simulator(args, release, None)?;
     let now = wall_clock();
+    let created = sim.signed(now, "POST", "/v2/keypair", br#"{"name":"probe"}"#)?;
+    let id = serde_json::from_slice::<serde_json::Value>(&created.1)?["keypair"]["keypairId"]
+        .as_str()
+        .context("create answered without keypairId")?
+        .to_owned();
+    let get_script = work.join("probe-get.lua");
+    std::fs::write(
+        &get_script,
+        sim.lua("GET", &format!("/v2/keypair/{id}"), None, now)?,
+    )?;
+    sim.wait_for_keys(args.pool_size, Duration::from_secs(120))?;
     let burst = burst_creates(&sim, args.pool_size, now)?;
     println!("measuring sustained create ({}s)…", args.create_duration);
     let create_script = work.join("create.lua");
@@ -282,7 +315,25 @@ fn measure_create(
     )?;
     // Creates wait for key generation once the pool is empty: allow long answers.
     let sustained = wrk(sim.addr, &create_script, 1, 8, args.create_duration, 30)?;
-    Ok((burst, sustained))
+
+    println!("measuring GET latency alone, then while creates run…");
+    sim.wait_for_keys(args.pool_size, Duration::from_secs(120))?;
+    let probe_seconds = args.create_duration.min(5);
+    let get_alone = wrk(sim.addr, &get_script, 1, 1, probe_seconds, 2)?;
+    let get_during_creates = std::thread::scope(|scope| {
+        let creates = scope.spawn(|| wrk(sim.addr, &create_script, 1, 8, probe_seconds + 2, 30));
+        // Start once the pool has run dry, so every create waits for a generator.
+        std::thread::sleep(Duration::from_secs(1));
+        let get = wrk(sim.addr, &get_script, 1, 1, probe_seconds, 2);
+        let _ = creates.join();
+        get
+    })?;
+    Ok(CreateFigures {
+        burst,
+        sustained,
+        get_alone,
+        get_during_creates,
+    })
 }
 
 fn check_wrk() -> anyhow::Result<()> {

@@ -151,6 +151,14 @@ impl RsaKeyPool {
 }
 
 fn generate_until_closed(tx: &mpsc::Sender<GeneratedKey>, ready: &AtomicUsize) {
+    // Lowest priority (niceness 19 on Linux): generation soaks up idle CPU but yields to the
+    // threads that answer requests, so other operations keep their latency while the pool
+    // refills. Failing to lower it (an unusual OS policy) only costs latency.
+    if let Err(error) =
+        thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Min)
+    {
+        tracing::debug!(?error, "could not lower the key generator's priority");
+    }
     while !tx.is_closed() {
         match GeneratedKey::generate() {
             Ok(key) => {
