@@ -280,6 +280,9 @@ pub(crate) struct State {
 
 const STATE_FORMAT_VERSION: u32 = 1;
 
+/// An instance named by an attach or detach: its id, and whether it is bound to the key pair
+/// of the request already.
+type BindingTarget = (String, bool);
 impl State {
     pub(crate) fn new(quota: usize) -> Self {
         Self {
@@ -331,6 +334,17 @@ impl State {
         let scope = self.accounts.get_mut(at.account)?.get_mut(at.region)?;
         scope.forget_renderings();
         Some(scope)
+    }
+
+    /// The key pair to change, or `KeypairNotExist`; its scope's renderings are emptied.
+    fn existing_keypair_mut(
+        &mut self,
+        at: ScopeRef<'_>,
+        id: &KeypairId,
+    ) -> Result<&mut Keypair, ErrorCode> {
+        self.existing_scope_mut(at)
+            .and_then(|s| s.keypair_mut(id.as_str()))
+            .ok_or(ErrorCode::KeypairNotExist)
     }
 
     fn view(scope: &Scope, keypair: &Keypair) -> KeypairView {
@@ -615,11 +629,7 @@ impl State {
         id: &KeypairId,
         name: &KeypairName,
     ) -> Result<(), ErrorCode> {
-        let keypair = self
-            .existing_scope_mut(at)
-            .and_then(|s| s.keypair_mut(id.as_str()))
-            .ok_or(ErrorCode::KeypairNotExist)?;
-        keypair.name = name.as_str().to_owned();
+        self.existing_keypair_mut(at, id)?.name = name.as_str().to_owned();
         Ok(())
     }
 
@@ -629,11 +639,7 @@ impl State {
         id: &KeypairId,
         description: &KeypairDescription,
     ) -> Result<(), ErrorCode> {
-        let keypair = self
-            .existing_scope_mut(at)
-            .and_then(|s| s.keypair_mut(id.as_str()))
-            .ok_or(ErrorCode::KeypairNotExist)?;
-        keypair.description = description.as_str().to_owned();
+        self.existing_keypair_mut(at, id)?.description = description.as_str().to_owned();
         Ok(())
     }
 
@@ -677,6 +683,28 @@ impl State {
         Ok(found)
     }
 
+    /// The scope and the instances of an attach or detach, validated in the order of
+    /// keypair-api.md §6.5, each with whether it is bound to this key pair already.
+    fn binding_targets(
+        &mut self,
+        at: ScopeRef<'_>,
+        id: &KeypairId,
+        instance_ids: &[InstanceId],
+    ) -> Result<(&mut Scope, Vec<BindingTarget>), ErrorCode> {
+        let scope = self
+            .existing_scope_mut(at)
+            .filter(|s| s.index.contains_key(id.as_str()))
+            .ok_or(ErrorCode::KeypairNotExist)?;
+        let targets = Self::check_instances(scope, instance_ids)?
+            .iter()
+            .map(|(instance_id, instance)| {
+                let bound_here = instance.keypair_id.as_deref() == Some(id.as_str());
+                ((*instance_id).to_owned(), bound_here)
+            })
+            .collect();
+        Ok((scope, targets))
+    }
+
     /// keypair-api.md §6.5: binds the key pair to every instance; an instance bound to
     /// another key pair is re-bound; one already bound to this key pair is an error.
     pub(crate) fn attach(
@@ -685,19 +713,11 @@ impl State {
         id: &KeypairId,
         instance_ids: &[InstanceId],
     ) -> Result<(), ErrorCode> {
-        let scope = self
-            .existing_scope_mut(at)
-            .filter(|s| s.index.contains_key(id.as_str()))
-            .ok_or(ErrorCode::KeypairNotExist)?;
-        let found = Self::check_instances(scope, instance_ids)?;
-        if found
-            .iter()
-            .any(|(_, i)| i.keypair_id.as_deref() == Some(id.as_str()))
-        {
+        let (scope, targets) = self.binding_targets(at, id, instance_ids)?;
+        if targets.iter().any(|(_, bound_here)| *bound_here) {
             return Err(ErrorCode::AttachAttachedKeypair);
         }
-        let targets: Vec<String> = found.iter().map(|(i, _)| (*i).to_owned()).collect();
-        for instance_id in targets {
+        for (instance_id, _) in targets {
             if let Some(instance) = scope.instances.get_mut(&instance_id) {
                 instance.keypair_id = Some(id.as_str().to_owned());
             }
@@ -713,15 +733,10 @@ impl State {
         id: &KeypairId,
         instance_ids: &[InstanceId],
     ) -> Result<(), ErrorCode> {
-        let scope = self
-            .existing_scope_mut(at)
-            .filter(|s| s.index.contains_key(id.as_str()))
-            .ok_or(ErrorCode::KeypairNotExist)?;
-        let found = Self::check_instances(scope, instance_ids)?;
-        let targets: Vec<String> = found.iter().map(|(i, _)| (*i).to_owned()).collect();
-        for instance_id in targets {
+        let (scope, targets) = self.binding_targets(at, id, instance_ids)?;
+        for (instance_id, bound_here) in targets {
             if let Some(instance) = scope.instances.get_mut(&instance_id)
-                && instance.keypair_id.as_deref() == Some(id.as_str())
+                && bound_here
             {
                 instance.keypair_id = None;
             }

@@ -622,14 +622,7 @@ async fn attach_binds_and_counts_exactly() {
     seed(&h).await;
     let a = h.create("a").await;
     let b = h.create("b").await;
-    let reply = h
-        .call(
-            Method::PUT,
-            &format!("/v2/keypair/{a}?attach"),
-            &attach_body(&["i-run", "i-stop"]),
-        )
-        .await
-        .ok();
+    let reply = h.bind("attach", &a, &["i-run", "i-stop"]).await.ok();
     assert_eq!(reply.body, "{}");
     assert_eq!(h.instance_count(&a).await, 2);
     // Attach replaces: i-run moves from a to b (keypair-api.md §6.5).
@@ -653,13 +646,9 @@ async fn attach_binds_and_counts_exactly() {
         .collect();
     assert_eq!(counts, [1, 1]);
     // Already bound to this same key pair.
-    h.call(
-        Method::PUT,
-        &format!("/v2/keypair/{b}?attach"),
-        &attach_body(&["i-stop", "i-run"]),
-    )
-    .await
-    .error(400, "Keypair.AttachAttachedKeypair");
+    h.bind("attach", &b, &["i-stop", "i-run"])
+        .await
+        .error(400, "Keypair.AttachAttachedKeypair");
     // All or nothing: i-stop was not moved by the failed call.
     assert_eq!(h.instance_count(&a).await, 1);
     let instances = h.control(Method::GET, "/__sim/instances", "").await.ok();
@@ -724,20 +713,10 @@ async fn attach_errors_follow_the_documented_precedence() {
     assert_eq!(h.instance_count(&a).await, 0);
     // A key pair bound elsewhere by the same call is still checked atomically.
     let b = h.create("b").await;
-    h.call(
-        Method::PUT,
-        &format!("/v2/keypair/{b}?attach"),
-        &attach_body(&["i-run"]),
-    )
-    .await
-    .ok();
-    h.call(
-        Method::PUT,
-        &format!("/v2/keypair/{a}?attach"),
-        &attach_body(&["i-run", "i-start"]),
-    )
-    .await
-    .error(409, "Keypair.InstanceStatusForbidden");
+    h.bind("attach", &b, &["i-run"]).await.ok();
+    h.bind("attach", &a, &["i-run", "i-start"])
+        .await
+        .error(409, "Keypair.InstanceStatusForbidden");
     assert_eq!(
         (h.instance_count(&a).await, h.instance_count(&b).await),
         (0, 1)
@@ -816,29 +795,10 @@ async fn detach_unbinds_only_this_key_pair() {
     seed(&h).await;
     let a = h.create("a").await;
     let b = h.create("b").await;
-    h.call(
-        Method::PUT,
-        &format!("/v2/keypair/{a}?attach"),
-        &attach_body(&["i-run"]),
-    )
-    .await
-    .ok();
-    h.call(
-        Method::PUT,
-        &format!("/v2/keypair/{b}?attach"),
-        &attach_body(&["i-stop"]),
-    )
-    .await
-    .ok();
+    h.bind("attach", &a, &["i-run"]).await.ok();
+    h.bind("attach", &b, &["i-stop"]).await.ok();
     // i-stop is bound to b and is left alone; i-run is unbound from a.
-    let reply = h
-        .call(
-            Method::PUT,
-            &format!("/v2/keypair/{a}?detach"),
-            &attach_body(&["i-run", "i-stop"]),
-        )
-        .await
-        .ok();
+    let reply = h.bind("detach", &a, &["i-run", "i-stop"]).await.ok();
     assert_eq!(reply.body, "{}");
     assert_eq!(
         (h.instance_count(&a).await, h.instance_count(&b).await),
@@ -852,27 +812,15 @@ async fn detach_unbinds_only_this_key_pair() {
     )
     .await
     .ok();
-    h.call(
-        Method::PUT,
-        &format!("/v2/keypair/{a}?detach"),
-        &attach_body(&["i-win"]),
-    )
-    .await
-    .error(403, "Keypair.UnsupportOsType");
-    h.call(
-        Method::PUT,
-        &format!("/v2/keypair/{b}?detach"),
-        &attach_body(&["i-stop", "i-start"]),
-    )
-    .await
-    .error(409, "Keypair.InstanceStatusForbidden");
-    h.call(
-        Method::PUT,
-        &format!("/v2/keypair/{b}?detach"),
-        &attach_body(&["i-stop", "i-nope"]),
-    )
-    .await
-    .error(404, "Keypair.InstanceNotExist");
+    h.bind("detach", &a, &["i-win"])
+        .await
+        .error(403, "Keypair.UnsupportOsType");
+    h.bind("detach", &b, &["i-stop", "i-start"])
+        .await
+        .error(409, "Keypair.InstanceStatusForbidden");
+    h.bind("detach", &b, &["i-stop", "i-nope"])
+        .await
+        .error(404, "Keypair.InstanceNotExist");
     h.call(
         Method::PUT,
         "/v2/keypair/k-missing?detach",
@@ -881,13 +829,7 @@ async fn detach_unbinds_only_this_key_pair() {
     .await
     .error(404, "Keypair.KeypairNotExist");
     assert_eq!(h.instance_count(&b).await, 1);
-    h.call(
-        Method::PUT,
-        &format!("/v2/keypair/{b}?detach"),
-        &attach_body(&["i-stop"]),
-    )
-    .await
-    .ok();
+    h.bind("detach", &b, &["i-stop"]).await.ok();
     // Now unbound, it can be deleted.
     h.call(Method::DELETE, &format!("/v2/keypair/{b}"), "")
         .await
@@ -899,23 +841,13 @@ async fn an_instance_changing_status_keeps_its_binding() {
     let h = harness();
     seed(&h).await;
     let a = h.create("a").await;
-    h.call(
-        Method::PUT,
-        &format!("/v2/keypair/{a}?attach"),
-        &attach_body(&["i-run"]),
-    )
-    .await
-    .ok();
+    h.bind("attach", &a, &["i-run"]).await.ok();
     h.seed_instances(json!([{"instanceId":"i-run","osType":"linux","status":"Stopping"}]))
         .await;
     assert_eq!(h.instance_count(&a).await, 1);
-    h.call(
-        Method::PUT,
-        &format!("/v2/keypair/{a}?detach"),
-        &attach_body(&["i-run"]),
-    )
-    .await
-    .error(409, "Keypair.InstanceStatusForbidden");
+    h.bind("detach", &a, &["i-run"])
+        .await
+        .error(409, "Keypair.InstanceStatusForbidden");
 }
 
 #[tokio::test]

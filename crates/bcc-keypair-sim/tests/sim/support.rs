@@ -168,6 +168,13 @@ impl Harness {
             .ok();
     }
 
+    /// `PUT /v2/keypair/{id}?attach` (or `?detach`, per `action`) with these instance ids.
+    pub(crate) async fn bind(&self, action: &str, id: &str, instance_ids: &[&str]) -> Reply {
+        let body = serde_json::json!({ "instanceIds": instance_ids }).to_string();
+        self.call(Method::PUT, &format!("/v2/keypair/{id}?{action}"), &body)
+            .await
+    }
+
     pub(crate) async fn get(&self, id: &str) -> Reply {
         self.call(Method::GET, &format!("/v2/keypair/{id}"), "")
             .await
