@@ -283,6 +283,7 @@ const STATE_FORMAT_VERSION: u32 = 1;
 /// An instance named by an attach or detach: its id, and whether it is bound to the key pair
 /// of the request already.
 type BindingTarget = (String, bool);
+
 impl State {
     pub(crate) fn new(quota: usize) -> Self {
         Self {
