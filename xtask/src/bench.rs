@@ -163,6 +163,11 @@ fn measure(args: &Args, release: &Path, work: &Path) -> anyhow::Result<String> {
         create.get_during_creates.p99,
         create.get_during_creates.requests_per_sec
     )?;
+    writeln!(
+        report,
+        "simulator start-up (spawn to `listening on`): {:.1} ms",
+        create.ready_after.as_secs_f64() * 1000.0
+    )?;
     warn_if_failed(&mut report, "create", sustained)?;
     warn_if_failed(&mut report, "GET alone", &create.get_alone)?;
     warn_if_failed(
@@ -283,6 +288,8 @@ fn measure_get(
 /// Create figures: the burst, the sustained rate, and GET latency alone and while creates
 /// keep the key generators busy.
 struct CreateFigures {
+    /// Start-up time of the simulator binary (spawn to `listening on`).
+    ready_after: Duration,
     burst: (usize, Duration),
     sustained: WrkResult,
     get_alone: WrkResult,
@@ -329,6 +336,7 @@ fn measure_create(args: &Args, release: &Path, work: &Path) -> anyhow::Result<Cr
         get
     })?;
     Ok(CreateFigures {
+        ready_after: sim.ready_after,
         burst,
         sustained,
         get_alone,
@@ -368,6 +376,8 @@ fn wall_clock() -> DateTime<Utc> {
 struct Server {
     child: Child,
     addr: SocketAddr,
+    /// From spawning the process to reading its `listening on` line (it accepts then).
+    ready_after: Duration,
 }
 
 impl Drop for Server {
@@ -379,6 +389,7 @@ impl Drop for Server {
 
 impl Server {
     fn start(binary: &Path, args: &[&str]) -> anyhow::Result<Self> {
+        let spawned = Instant::now();
         let mut child = Command::new(binary)
             .args(args)
             .stdout(Stdio::piped())
@@ -392,7 +403,11 @@ impl Server {
             .strip_prefix("listening on http://")
             .with_context(|| format!("unexpected first line {line:?}"))?
             .parse()?;
-        Ok(Self { child, addr })
+        Ok(Self {
+            child,
+            addr,
+            ready_after: spawned.elapsed(),
+        })
     }
 
     fn sign(
