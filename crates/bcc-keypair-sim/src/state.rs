@@ -399,14 +399,8 @@ impl State {
             blob: key.blob().to_vec(),
             fingerprint: key.fingerprint().to_owned(),
         };
-        let keypair = self.new_keypair(at, new, material, new_id)?;
         let private_key = Some(key.private_key_pem().to_owned());
-        self.remember_token(at, new.client_token, params, &keypair, private_key.clone());
-        Ok(KeypairView {
-            keypair,
-            instance_count: 0,
-            private_key,
-        })
+        self.add_keypair(at, new, params, material, private_key, new_id)
     }
 
     /// Imports a public key (errors.md §4 rows 17, 24, 25, in that order).
@@ -438,12 +432,26 @@ impl State {
             blob: public_key.blob().to_vec(),
             fingerprint: public_key.fingerprint(),
         };
+        self.add_keypair(at, new, params, material, None, new_id)
+    }
+
+    /// The common end of create and import: stores the key pair, remembers its client
+    /// token, and answers with the private key when there is one.
+    fn add_keypair(
+        &mut self,
+        at: ScopeRef<'_>,
+        new: &NewKeypair<'_>,
+        params: TokenParams,
+        material: KeyMaterial,
+        private_key: Option<String>,
+        new_id: &mut dyn FnMut() -> String,
+    ) -> Result<KeypairView, ErrorCode> {
         let keypair = self.new_keypair(at, new, material, new_id)?;
-        self.remember_token(at, new.client_token, params, &keypair, None);
+        self.remember_token(at, new.client_token, params, &keypair, private_key.clone());
         Ok(KeypairView {
             keypair,
             instance_count: 0,
-            private_key: None,
+            private_key,
         })
     }
 
