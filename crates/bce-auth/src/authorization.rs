@@ -158,24 +158,14 @@ impl<'a> AuthString<'a> {
     }
 }
 
-/// 64 lower-case hex digits to 32 bytes, checked and decoded in one pass
-/// (upper-case digits are refused: the format is lower-case hex, auth-v1.md §1).
+/// 64 lower-case hex digits to 32 bytes (upper-case digits are refused: the
+/// format is lower-case hex, auth-v1.md §1).
 fn decode_signature(text: &str) -> Option<[u8; 32]> {
-    fn nibble(digit: u8) -> Option<u8> {
-        match digit {
-            b'0'..=b'9' => Some(digit - b'0'),
-            b'a'..=b'f' => Some(digit - b'a' + 10),
-            _ => None,
-        }
-    }
-    let digits = text.as_bytes();
-    if digits.len() != 64 {
+    if text.bytes().any(|b| b.is_ascii_uppercase()) {
         return None;
     }
     let mut bytes = [0u8; 32];
-    for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
-        *byte = (nibble(pair[0])? << 4) | nibble(pair[1])?;
-    }
+    hex::decode_to_slice(text, &mut bytes).ok()?;
     Some(bytes)
 }
 
