@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use smallvec::SmallVec;
 
 use crate::auth::Accounts;
 use crate::lock::lock;
@@ -56,33 +57,23 @@ pub(crate) struct Entry {
 
 /// Text kept inside the entry when it fits in `N` bytes (request ids and ordinary request
 /// targets do), so recording allocates nothing and evicting an old entry frees nothing:
-/// the ring's memory is reused in place.
+/// the ring's memory is reused in place. Longer text spills to the heap.
 #[derive(Clone, Debug)]
-pub(crate) enum ShortText<const N: usize> {
-    Inline { len: u8, bytes: [u8; N] },
-    Heap(Box<str>),
-}
+pub(crate) struct ShortText<const N: usize>(SmallVec<[u8; N]>);
 
 impl<const N: usize> ShortText<N> {
     pub(crate) fn new(text: &str) -> Self {
-        match u8::try_from(text.len()) {
-            Ok(len) if text.len() <= N => {
-                let mut bytes = [0; N];
-                bytes[..text.len()].copy_from_slice(text.as_bytes());
-                Self::Inline { len, bytes }
-            }
-            _ => Self::Heap(text.into()),
-        }
+        Self(SmallVec::from_slice(text.as_bytes()))
     }
 
     pub(crate) fn as_str(&self) -> &str {
-        match self {
-            // Copied from a `str` whole, so always valid UTF-8.
-            Self::Inline { len, bytes } => {
-                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
-            }
-            Self::Heap(text) => text,
-        }
+        // Copied from a `str` whole, so always valid UTF-8.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+
+    #[cfg(test)]
+    fn is_inline(&self) -> bool {
+        !self.0.spilled()
     }
 }
 
@@ -245,10 +236,10 @@ mod tests {
     #[test]
     fn short_text_keeps_inline_and_long_text() {
         let short = ShortText::<8>::new("k-abc");
-        assert!(matches!(short, ShortText::Inline { .. }));
+        assert!(short.is_inline());
         assert_eq!(short.as_str(), "k-abc");
         let long = ShortText::<8>::new("/v2/keypair/k-abcdefgh");
-        assert!(matches!(long, ShortText::Heap(_)));
+        assert!(!long.is_inline());
         assert_eq!(long.as_str(), "/v2/keypair/k-abcdefgh");
         assert_eq!(ShortText::<8>::new("名前").as_str(), "名前");
         assert_eq!(ShortText::<300>::new(&"x".repeat(299)).as_str().len(), 299);
