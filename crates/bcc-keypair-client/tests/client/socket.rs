@@ -6,7 +6,7 @@ use bcc_keypair_client::{Client, Error, ListKeypairs, Timeouts, TransportErrorKi
 use bcc_keypair_sim::server::spawn_local;
 
 use crate::simulator::{seed_instances, tour};
-use crate::support::{config, simulator};
+use crate::support::{config, simulator, unknown_ids_are_answered};
 
 #[cfg(feature = "reqwest")]
 #[tokio::test]
@@ -91,33 +91,13 @@ async fn hyper_refuses_https_without_sending() {
 /// answer `Keypair.KeypairNotExist`.
 const ODD_IDS: [&str; 6] = ["k-a:b~c*d", "测试", "a b", "a%2Fb", "k-a/b", "k-[x]?y#z"];
 
-async fn odd_ids_are_answered<T: bcc_keypair_client::Transport>(client: &Client<T>) {
-    use bcc_keypair_model::{ErrorCode, KeypairId};
-    for id in ODD_IDS {
-        let error = client
-            .get_keypair(&KeypairId::new(id).expect("id"))
-            .await
-            .expect_err("does not exist");
-        assert_eq!(
-            error.code(),
-            Some(&ErrorCode::KeypairNotExist),
-            "{id}: {error}"
-        );
-    }
-    let page = client
-        .list_keypairs(&ListKeypairs::new().name("测 试+x&y=z"))
-        .await
-        .expect("list by an odd name");
-    assert!(page.keypairs.is_empty());
-}
-
 #[cfg(feature = "reqwest")]
 #[tokio::test]
 async fn escaped_ids_over_reqwest() {
     use bcc_keypair_model::KeypairId;
     let server = spawn_local(simulator()).await.expect("bind");
     let client = Client::with_reqwest(config(&server.base_url())).expect("client");
-    odd_ids_are_answered(&client).await;
+    unknown_ids_are_answered(&client, &ODD_IDS, "测 试+x&y=z").await;
     // The URL parser under reqwest folds a `..` segment even when escaped; the transport
     // refuses to send a path other than the one signed.
     let error = client
@@ -137,7 +117,7 @@ async fn escaped_ids_over_hyper() {
     use bcc_keypair_model::{ErrorCode, KeypairId};
     let server = spawn_local(simulator()).await.expect("bind");
     let client = Client::with_hyper(config(&server.base_url()));
-    odd_ids_are_answered(&client).await;
+    unknown_ids_are_answered(&client, &ODD_IDS, "测 试+x&y=z").await;
     // hyper sends the path as given, so even a dot-only id arrives.
     let error = client
         .get_keypair(&KeypairId::new("..").expect("id"))

@@ -112,3 +112,30 @@ pub(crate) const RSA_PUBLIC_KEY: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC
 
 /// A valid OpenSSH ECDSA P-256 public key (made with ssh-keygen).
 pub(crate) const ECDSA_PUBLIC_KEY: &str = "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBF0DJcujwjUzYWqlejXMXgNdwFbLK6NWjm2kGFtYko1uP0wN/uTDFyhGA9IZUDi6TAnKm2ccQwfmuGL1rPyd15o= ec@host";
+
+/// Each id is valid but names no key pair, and `name` matches none: the service must verify
+/// the signature of every request (else `SignatureDoesNotMatch`) and answer
+/// `Keypair.KeypairNotExist`, or an empty page.
+pub(crate) async fn unknown_ids_are_answered<T: Transport>(
+    client: &bcc_keypair_client::Client<T>,
+    ids: &[&str],
+    name: &str,
+) {
+    use bcc_keypair_model::{ErrorCode, KeypairId};
+    for id in ids {
+        let error = client
+            .get_keypair(&KeypairId::new(*id).expect("id"))
+            .await
+            .expect_err("does not exist");
+        assert_eq!(
+            error.code(),
+            Some(&ErrorCode::KeypairNotExist),
+            "{id}: {error}"
+        );
+    }
+    let page = client
+        .list_keypairs(&bcc_keypair_client::ListKeypairs::new().name(name))
+        .await
+        .expect("list by an odd name");
+    assert!(page.keypairs.is_empty());
+}
