@@ -456,6 +456,17 @@ impl Server {
         path: &str,
         body: &[u8],
     ) -> anyhow::Result<(u16, Vec<u8>)> {
+        exchange(self.addr, &self.signed_bytes(now, method, path, body)?)
+    }
+
+    /// One signed HTTP/1.1 request, ready to write to a socket (`Connection: close`).
+    fn signed_bytes(
+        &self,
+        now: DateTime<Utc>,
+        method: &str,
+        path: &str,
+        body: &[u8],
+    ) -> anyhow::Result<Vec<u8>> {
         let (_, headers) = self.sign(now, method, path)?;
         let mut request = format!("{method} {path} HTTP/1.1\r\n");
         for (name, value) in &headers {
@@ -468,7 +479,7 @@ impl Server {
         )?;
         let mut bytes = request.into_bytes();
         bytes.extend_from_slice(body);
-        exchange(self.addr, &bytes)
+        Ok(bytes)
     }
 
     /// A wrk script sending one fixed signed request.
@@ -528,20 +539,7 @@ fn burst_creates(sim: &Server, n: usize, now: DateTime<Utc>) -> anyhow::Result<(
     let barrier = Arc::new(Barrier::new(n + 1));
     let mut prepared = Vec::new();
     for _ in 0..n {
-        let (_, headers) = sim.sign(now, "POST", "/v2/keypair")?;
-        let body = br#"{"name":"burst"}"#;
-        let mut request = "POST /v2/keypair HTTP/1.1\r\n".to_owned();
-        for (name, value) in &headers {
-            write!(request, "{name}: {value}\r\n")?;
-        }
-        write!(
-            request,
-            "Content-Length: {}\r\nConnection: close\r\n\r\n",
-            body.len()
-        )?;
-        let mut bytes = request.into_bytes();
-        bytes.extend_from_slice(body);
-        prepared.push(bytes);
+        prepared.push(sim.signed_bytes(now, "POST", "/v2/keypair", br#"{"name":"burst"}"#)?);
     }
     let addr = sim.addr;
     let handles: Vec<_> = prepared
