@@ -5,13 +5,28 @@
 use std::sync::Arc;
 
 use bcc_keypair_sim::{FixedClock, FixedKeys, Simulator};
-use bce_auth::{Credentials, SigningSettings, VerifiableRequest, VerifySettings, http_adapter};
+use bce_auth::{
+    Credentials, SigningKeyCache, SigningSettings, VerifiableRequest, VerifySettings, http_adapter,
+};
 use bytes::Bytes;
-use chrono::{TimeZone, Utc};
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn signed(method: http::Method, target: &str, body: &'static str) -> http::Request<Bytes> {
-    let now = Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap();
+    signed_at(
+        Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap(),
+        method,
+        target,
+        body,
+    )
+}
+
+fn signed_at(
+    now: DateTime<Utc>,
+    method: http::Method,
+    target: &str,
+    body: &'static str,
+) -> http::Request<Bytes> {
     let mut request = http::Request::builder()
         .method(method)
         .uri(target)
@@ -55,6 +70,21 @@ fn get(c: &mut Criterion) {
         });
     });
 
+    // Requests stamped one second apart, more of them than the signing key cache holds:
+    // every request derives its key (a client sending one request per second).
+    let path = format!("/v2/keypair/{id}");
+    let stamped: Vec<_> = (0..64)
+        .map(|age| signed_at(now - TimeDelta::seconds(age), http::Method::GET, &path, ""))
+        .collect();
+    let mut next = stamped.iter().cycle();
+    c.bench_function("handle signed GET, a new signing key every request", |b| {
+        b.iter(|| {
+            let request = next.next().unwrap().clone();
+            let response = runtime.block_on(sim.handle(request));
+            assert_eq!(response.status(), 200);
+        });
+    });
+
     c.bench_function("baseline: clone the request, run an empty future", |b| {
         b.iter(|| {
             let request = request.clone();
@@ -77,6 +107,24 @@ fn get(c: &mut Criterion) {
                 headers: &headers,
             };
             bce_auth::verify(&verifiable, &store, now, &VerifySettings::default()).unwrap()
+        });
+    });
+    let mut keys = SigningKeyCache::default();
+    c.bench_function("bce_auth::verify_cached of the same request", |b| {
+        b.iter(|| {
+            let headers: Vec<(&str, &str)> = request
+                .headers()
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.to_str().unwrap()))
+                .collect();
+            let verifiable = VerifiableRequest {
+                method: "GET",
+                raw_path: request.uri().path(),
+                raw_query: request.uri().query(),
+                headers: &headers,
+            };
+            let settings = VerifySettings::default();
+            bce_auth::verify_cached(&verifiable, &store, now, &settings, &mut keys).unwrap()
         });
     });
 }

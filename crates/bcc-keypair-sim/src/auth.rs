@@ -2,12 +2,15 @@
 //! (errors.md §4 rows 1–6, auth-v1.md §8).
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::RwLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use bcc_keypair_model::ErrorCode;
-use bce_auth::{CredentialStore, Credentials, VerifiableRequest, VerifyError, VerifySettings};
+use bce_auth::{
+    CredentialStore, Credentials, SigningKeyCache, VerifiableRequest, VerifyError, VerifySettings,
+};
 use chrono::{DateTime, Utc};
 
 use crate::lock::{read, write};
@@ -124,6 +127,14 @@ pub(crate) struct Rejected {
     pub(crate) canonical_request: Option<String>,
 }
 
+thread_local! {
+    /// Signing keys derived on this thread. SDKs stamp requests to the second, so a busy
+    /// client's requests share one key; one cache per thread keeps worker threads from
+    /// sharing a lock. Entries are matched by secret as well, so simulators with different
+    /// accounts in one process never mix keys.
+    static SIGNING_KEYS: RefCell<SigningKeyCache> = RefCell::new(SigningKeyCache::default());
+}
+
 /// Verifies `parts` exactly as received: raw path, raw query, headers as sent, Host included
 /// (auth-v1.md §8 step 5: never synthesise headers).
 pub(crate) fn authenticate<'a>(
@@ -166,7 +177,9 @@ pub(crate) fn authenticate<'a>(
         raw_query: parts.uri.query(),
         headers,
     };
-    let verified = bce_auth::verify(&request, accounts, now, settings).map_err(rejected)?;
+    let verified = SIGNING_KEYS
+        .with_borrow_mut(|keys| bce_auth::verify_cached(&request, accounts, now, settings, keys))
+        .map_err(rejected)?;
     let Some(&index) = accounts.keys.get(verified.access_key_id()) else {
         return Err(Rejected {
             code: ErrorCode::InvalidAccessKeyId,

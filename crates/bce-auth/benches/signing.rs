@@ -4,7 +4,8 @@
 //! `cargo bench -p bce-auth -- --warm-up-time 1 --measurement-time 3`
 
 use bce_auth::{
-    Credentials, SignableRequest, SigningSettings, VerifiableRequest, VerifySettings, sign, verify,
+    Credentials, SignableRequest, SigningKeyCache, SigningSettings, VerifiableRequest,
+    VerifySettings, sign, verify, verify_cached,
 };
 use chrono::{TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -94,6 +95,19 @@ fn benches(c: &mut Criterion) {
                 black_box(&store),
                 black_box(time),
                 black_box(&verify_settings),
+            )
+        });
+    });
+    // A client sending several requests in one second: the signing key is derived once.
+    let mut keys = SigningKeyCache::default();
+    c.bench_function("verify_cached (signing key reused)", |b| {
+        b.iter(|| {
+            verify_cached(
+                black_box(&request),
+                black_box(&store),
+                black_box(time),
+                black_box(&verify_settings),
+                &mut keys,
             )
         });
     });

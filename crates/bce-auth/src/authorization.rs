@@ -26,7 +26,9 @@ pub struct AuthString<'a> {
     expiration_secs: u32,
     auth_string_prefix: &'a str,
     signed_headers: &'a str,
-    signature: [u8; 32],
+    /// Validated lower-case hex: verification compares hex to hex, so the
+    /// common path never decodes it.
+    signature: &'a str,
 }
 
 impl<'a> AuthString<'a> {
@@ -93,8 +95,11 @@ impl<'a> AuthString<'a> {
                 "signed headers contain an empty name",
             ));
         }
-        let signature_bytes = decode_signature(signature)
-            .ok_or_else(|| VerifyError::malformed("signature must be 64 lower-case hex digits"))?;
+        if !is_signature_hex(signature) {
+            return Err(VerifyError::malformed(
+                "signature must be 64 lower-case hex digits",
+            ));
+        }
         let prefix_len =
             version.len() + access_key_id.len() + timestamp_text.len() + expiration.len() + 3;
         Ok(Self {
@@ -104,7 +109,7 @@ impl<'a> AuthString<'a> {
             expiration_secs,
             auth_string_prefix: text.get(..prefix_len).unwrap_or_default(),
             signed_headers,
-            signature: signature_bytes,
+            signature,
         })
     }
 
@@ -153,20 +158,24 @@ impl<'a> AuthString<'a> {
 
     /// The signature, decoded.
     #[must_use]
-    pub fn signature(&self) -> &[u8; 32] {
-        &self.signature
+    pub fn signature(&self) -> [u8; 32] {
+        let mut bytes = [0u8; 32];
+        // Validated by `parse`: 64 hex digits always decode.
+        let _ = hex::decode_to_slice(self.signature, &mut bytes);
+        bytes
+    }
+
+    /// The signature as written: 64 lower-case hex digits.
+    #[must_use]
+    pub fn signature_hex(&self) -> &'a str {
+        self.signature
     }
 }
 
-/// 64 lower-case hex digits to 32 bytes (upper-case digits are refused: the
-/// format is lower-case hex, auth-v1.md §1).
-fn decode_signature(text: &str) -> Option<[u8; 32]> {
-    if text.bytes().any(|b| b.is_ascii_uppercase()) {
-        return None;
-    }
-    let mut bytes = [0u8; 32];
-    hex::decode_to_slice(text, &mut bytes).ok()?;
-    Some(bytes)
+/// 64 lower-case hex digits (upper-case digits are refused: the format is
+/// lower-case hex, auth-v1.md §1).
+fn is_signature_hex(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 #[cfg(test)]

@@ -116,6 +116,7 @@ mod credentials;
 mod encoding;
 mod error;
 pub mod http_adapter;
+mod key_cache;
 mod signer;
 mod timestamp;
 mod verifier;
@@ -124,12 +125,13 @@ pub use authorization::AuthString;
 pub use credentials::{CredentialStore, Credentials, SecretKey, SessionToken};
 pub use encoding::{uri_encode, uri_encode_except_slash};
 pub use error::{SigningError, VerifyError};
+pub use key_cache::SigningKeyCache;
 pub use signer::{
     AUTH_VERSION, Compat, DEFAULT_EXPIRATION_SECS, HeadersToSign, PathEncoding, SignableRequest,
     SignedHeadersField, SigningKey, SigningOutput, SigningSettings, X_BCE_DATE,
     X_BCE_SECURITY_TOKEN, sign,
 };
-pub use verifier::{VerifiableRequest, Verified, VerifySettings, verify};
+pub use verifier::{VerifiableRequest, Verified, VerifySettings, verify, verify_cached};
 
 /// Compiles and runs the README example with the other doctests.
 #[cfg(doctest)]

@@ -9,6 +9,7 @@ use crate::canonical::{
 use crate::credentials::CredentialStore;
 use crate::encoding::decode_once;
 use crate::error::VerifyError;
+use crate::key_cache::SigningKeyCache;
 use crate::signer::{X_BCE_DATE, X_BCE_SECURITY_TOKEN};
 use crate::timestamp;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -123,6 +124,51 @@ pub fn verify<S: CredentialStore + ?Sized>(
     now: DateTime<Utc>,
     settings: &VerifySettings,
 ) -> Result<Verified, VerifyError> {
+    verify_with_keys(request, store, now, settings, None)
+}
+
+/// [`verify`], taking the signing key from `keys` when an earlier request
+/// used the same secret and auth-string prefix, and leaving it there for the
+/// next one. Same checks, same answers.
+///
+/// ```
+/// use bce_auth::{Credentials, SigningKeyCache, VerifiableRequest, VerifySettings, verify_cached};
+/// use chrono::{TimeZone, Utc};
+/// use std::collections::HashMap;
+///
+/// let now = Utc.with_ymd_and_hms(2015, 4, 27, 8, 23, 49).unwrap();
+/// let store = HashMap::from([("ak".to_owned(), Credentials::new("ak", "sk"))]);
+/// let headers = [
+///     ("host", "bcc.bj.baidubce.com"),
+///     ("authorization", "bce-auth-v1/ak/2015-04-27T08:23:49Z/1800/host/\
+///         0000000000000000000000000000000000000000000000000000000000000000"),
+/// ];
+/// let request = VerifiableRequest { method: "GET", raw_path: "/v2/keypair", raw_query: None, headers: &headers };
+/// let mut keys = SigningKeyCache::default();
+/// // A wrong signature still fails; the derived key stays for the next request.
+/// assert!(verify_cached(&request, &store, now, &VerifySettings::default(), &mut keys).is_err());
+/// assert_eq!(keys.len(), 1);
+/// ```
+///
+/// # Errors
+/// As [`verify`].
+pub fn verify_cached<S: CredentialStore + ?Sized>(
+    request: &VerifiableRequest<'_>,
+    store: &S,
+    now: DateTime<Utc>,
+    settings: &VerifySettings,
+    keys: &mut SigningKeyCache,
+) -> Result<Verified, VerifyError> {
+    verify_with_keys(request, store, now, settings, Some(keys))
+}
+
+fn verify_with_keys<S: CredentialStore + ?Sized>(
+    request: &VerifiableRequest<'_>,
+    store: &S,
+    now: DateTime<Utc>,
+    settings: &VerifySettings,
+    keys: Option<&mut SigningKeyCache>,
+) -> Result<Verified, VerifyError> {
     let headers = ReceivedHeaders::new(request.headers);
     let query = parse_query(request.raw_query);
 
@@ -173,19 +219,22 @@ pub fn verify<S: CredentialStore + ?Sized>(
     check_time(&auth, &headers, now, settings)?;
 
     // 5. Candidates.
-    let key_hex = credentials.signing_key_hex(auth.auth_string_prefix());
-    let keyed = canonical::keyed_hmac(&key_hex);
+    let derived;
+    let keyed: &HmacSha256 = match keys {
+        Some(keys) => keys.keyed_hmac(&credentials, auth.auth_string_prefix()),
+        None => {
+            derived =
+                canonical::keyed_hmac(&credentials.signing_key_hex(auth.auth_string_prefix()));
+            &derived
+        }
+    };
     let signature_matches = |parts: &[&str]| {
         let mut mac: HmacSha256 = keyed.clone();
         for part in parts {
             mac.update(part.as_bytes());
         }
-        bool::from(
-            mac.finalize()
-                .into_bytes()
-                .as_slice()
-                .ct_eq(auth.signature()),
-        )
+        // Hex against hex: the received signature is never decoded.
+        bool::from(canonical::finish_hex(mac).ct_eq(auth.signature_hex().as_bytes()))
     };
     let accepted = |canonical_request: String| Verified {
         access_key_id: credentials.access_key_id().to_owned(),

@@ -1,5 +1,6 @@
 //! Signature verification before routing (auth-v1.md §8; errors.md §4 rows 1–6).
 
+use bcc_keypair_sim::{FixedClock, FixedKeys, Simulator};
 use bce_auth::{SignedHeadersField, SigningSettings, http_adapter::sign_http_request};
 use bytes::Bytes;
 use chrono::Duration;
@@ -75,8 +76,39 @@ async fn unknown_key_wrong_secret_and_tampering() {
 }
 
 #[tokio::test]
+async fn signing_keys_derived_for_one_secret_never_verify_another() {
+    // Two simulators on one thread share the thread's signing key cache. The same access
+    // key with a different secret must not be served the first one's key.
+    let first = harness();
+    let rotated = Harness::new(
+        Simulator::builder()
+            .account(AK, "rotated-secret")
+            .clock(Arc::new(FixedClock::new(now())))
+            .key_source(Arc::new(FixedKeys::bundled_test_keys().unwrap()))
+            .build()
+            .unwrap(),
+    );
+    let old_secret = first.request(Method::GET, "/v2/keypair", "");
+    for _ in 0..2 {
+        first.send(old_secret.clone()).await.ok();
+        rotated
+            .send(old_secret.clone())
+            .await
+            .error(400, "SignatureDoesNotMatch");
+    }
+    let new_secret =
+        rotated
+            .with_credentials(AK, "rotated-secret")
+            .request(Method::GET, "/v2/keypair", "");
+    first
+        .send(new_secret)
+        .await
+        .error(400, "SignatureDoesNotMatch");
+}
+
+#[tokio::test]
 async fn expired_requests_name_their_date() {
-    let clock = Arc::new(bcc_keypair_sim::FixedClock::new(now()));
+    let clock = Arc::new(FixedClock::new(now()));
     let h = Harness::new(builder().clock(clock.clone()).build().unwrap());
     let request = h.request(Method::GET, "/v2/keypair", "");
     clock.advance(Duration::seconds(1801));
@@ -167,7 +199,7 @@ async fn several_access_keys_can_share_an_account() {
 #[tokio::test]
 async fn development_credentials_apply_when_no_account_is_configured() {
     let sim = bcc_keypair_sim::Simulator::builder()
-        .clock(Arc::new(bcc_keypair_sim::FixedClock::new(now())))
+        .clock(Arc::new(FixedClock::new(now())))
         .key_source(Arc::new(
             bcc_keypair_sim::FixedKeys::bundled_test_keys().unwrap(),
         ))

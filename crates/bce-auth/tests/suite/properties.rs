@@ -2,8 +2,8 @@
 //! encoder against an independent RFC 3986 reference.
 
 use bce_auth::{
-    Credentials, SignableRequest, SigningSettings, VerifiableRequest, VerifyError, VerifySettings,
-    sign, uri_encode, uri_encode_except_slash, verify,
+    Credentials, SignableRequest, SigningKeyCache, SigningSettings, VerifiableRequest, VerifyError,
+    VerifySettings, sign, uri_encode, uri_encode_except_slash, verify, verify_cached,
 };
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use proptest::prelude::*;
@@ -106,7 +106,15 @@ impl Received {
             headers: &headers,
         };
         let store = HashMap::from([("ak".to_owned(), Credentials::new("ak", "sk"))]);
-        verify(&request, &store, now, &VerifySettings::default()).map(|_| ())
+        let settings = VerifySettings::default();
+        let plain = verify(&request, &store, now, &settings).map(|_| ());
+        // A cached signing key (miss, then hit) must never change the answer.
+        let mut keys = SigningKeyCache::new(1);
+        for _ in 0..2 {
+            let cached = verify_cached(&request, &store, now, &settings, &mut keys).map(|_| ());
+            assert_eq!(cached, plain, "verify_cached disagrees with verify");
+        }
+        plain
     }
 
     fn header_mut(&mut self, name: &str) -> &mut String {

@@ -3,7 +3,8 @@
 
 use bce_auth::{
     Compat, Credentials, HeadersToSign, PathEncoding, SignableRequest, SignedHeadersField,
-    SigningKey, SigningSettings, VerifiableRequest, VerifyError, VerifySettings, sign, verify,
+    SigningKey, SigningKeyCache, SigningSettings, VerifiableRequest, Verified, VerifyError,
+    VerifySettings, sign, verify, verify_cached,
 };
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::Value;
@@ -242,6 +243,7 @@ fn check_verifying(sdk: Sdk) -> (usize, BTreeSet<String>) {
     let vectors = load(sdk);
     let mut rejected = BTreeSet::new();
     let mut unexpected = Vec::new();
+    let mut keys = SigningKeyCache::new(2);
     for vector in &vectors {
         let canonical = vector.expected("canonical_request");
         let mut lines = canonical.split('\n');
@@ -296,7 +298,24 @@ fn check_verifying(sdk: Sdk) -> (usize, BTreeSet<String>) {
             raw_query: (!canonical_query.is_empty()).then_some(canonical_query),
             headers: &headers,
         };
-        match verify(&request, &store, vector.time, &VerifySettings::default()) {
+        let settings = VerifySettings::default();
+        let plain = verify(&request, &store, vector.time, &settings);
+        // One small cache across all vectors: hits, misses and evictions
+        // between different secrets must give the same answers.
+        let cached = verify_cached(&request, &store, vector.time, &settings, &mut keys);
+        assert_eq!(
+            cached
+                .as_ref()
+                .map(Verified::canonical_request)
+                .map_err(VerifyError::code),
+            plain
+                .as_ref()
+                .map(Verified::canonical_request)
+                .map_err(VerifyError::code),
+            "{}: verify_cached disagrees with verify",
+            vector.name
+        );
+        match plain {
             Ok(verified) => assert_eq!(verified.access_key_id(), vector.access_key),
             Err(VerifyError::SignatureMismatch { .. }) => {
                 rejected.insert(vector.name.clone());
