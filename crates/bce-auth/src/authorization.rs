@@ -44,29 +44,37 @@ impl<'a> AuthString<'a> {
     /// is not 64 lower-case hex digits.
     pub fn parse(text: &'a str) -> Result<Self, VerifyError> {
         let text = text.trim_matches([' ', '\t']);
-        let mut fields = text.split('/');
-        let (
-            Some(version),
-            Some(access_key_id),
-            Some(timestamp_text),
-            Some(expiration),
-            Some(signed_headers),
-            Some(signature),
-            None,
-        ) = (
-            fields.next(),
-            fields.next(),
-            fields.next(),
-            fields.next(),
-            fields.next(),
-            fields.next(),
-            fields.next(),
-        )
-        else {
-            return Err(VerifyError::malformed(
-                "expected exactly six '/'-separated fields",
-            ));
-        };
+        // One pass over the bytes finds the five separators ('/' is ASCII, so
+        // every cut is a character boundary).
+        let mut cuts = [0usize; 5];
+        let mut found = 0;
+        for (index, byte) in text.bytes().enumerate() {
+            if byte == b'/' {
+                let Some(cut) = cuts.get_mut(found) else {
+                    found += 1;
+                    break;
+                };
+                *cut = index;
+                found += 1;
+            }
+        }
+        let field = |from: usize, to: usize| text.get(from..to).unwrap_or_default();
+        let [c1, c2, c3, c4, c5] = cuts;
+        let (version, access_key_id, timestamp_text, expiration, signed_headers, signature) =
+            if found == cuts.len() {
+                (
+                    field(0, c1),
+                    field(c1 + 1, c2),
+                    field(c2 + 1, c3),
+                    field(c3 + 1, c4),
+                    field(c4 + 1, c5),
+                    field(c5 + 1, text.len()),
+                )
+            } else {
+                return Err(VerifyError::malformed(
+                    "expected exactly six '/'-separated fields",
+                ));
+            };
         if version != AUTH_VERSION {
             return Err(VerifyError::malformed(format!(
                 "version must be {AUTH_VERSION}"
@@ -100,14 +108,12 @@ impl<'a> AuthString<'a> {
                 "signature must be 64 lower-case hex digits",
             ));
         }
-        let prefix_len =
-            version.len() + access_key_id.len() + timestamp_text.len() + expiration.len() + 3;
         Ok(Self {
             access_key_id,
             timestamp,
             timestamp_text,
             expiration_secs,
-            auth_string_prefix: text.get(..prefix_len).unwrap_or_default(),
+            auth_string_prefix: field(0, c4),
             signed_headers,
             signature,
         })

@@ -205,6 +205,37 @@ fn tamper() -> impl Strategy<Value = Tamper> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
+    /// Field splitting agrees with `str::split('/')`: auth strings assembled
+    /// from arbitrary fields parse exactly when there are six, and then give
+    /// the fields back.
+    #[test]
+    fn auth_strings_split_into_exactly_six_fields(
+        access_key in "[a-z0-9/]{0,12}",
+        extra in proptest::collection::vec("[a-z0-9]{0,4}", 0..3),
+        with_headers in any::<bool>(),
+    ) {
+        let signature = "d74a04362e6a848f5b39b15421cb449427f419c95a480fd6b8cf9fc783e2999e";
+        let headers = if with_headers { "host;x-bce-date" } else { "" };
+        let mut text = format!("bce-auth-v1/{access_key}/2026-11-24T10:00:00Z/1800/{headers}/{signature}");
+        for field in &extra {
+            text.push('/');
+            text.push_str(field);
+        }
+        let fields: Vec<&str> = text.split('/').collect();
+        let parsed = bce_auth::AuthString::parse(&text);
+        let expected_ok = fields.len() == 6 && !access_key.is_empty();
+        prop_assert_eq!(parsed.is_ok(), expected_ok, "{}", text);
+        if let Ok(auth) = parsed {
+            prop_assert_eq!(auth.access_key_id(), fields[1]);
+            prop_assert_eq!(auth.signed_headers_field(), headers);
+            prop_assert_eq!(auth.signature_hex(), signature);
+            prop_assert_eq!(
+                auth.auth_string_prefix(),
+                format!("bce-auth-v1/{access_key}/2026-11-24T10:00:00Z/1800")
+            );
+        }
+    }
+
     #[test]
     fn encoder_agrees_with_the_reference(input in "\\PC{0,24}", raw in proptest::collection::vec(any::<char>(), 0..24)) {
         let raw: String = raw.into_iter().collect();
