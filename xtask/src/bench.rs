@@ -91,6 +91,10 @@ struct GetFigures {
     workers: usize,
     sim: WrkResult,
     bare: WrkResult,
+    /// Server CPU time (user + system) per request, µs, lowest over the rounds; `None`
+    /// where `/proc` is not available.
+    sim_cpu: Option<f64>,
+    bare_cpu: Option<f64>,
 }
 
 fn measure(args: &Args, release: &Path, work: &Path) -> anyhow::Result<String> {
@@ -139,6 +143,18 @@ fn measure(args: &Args, release: &Path, work: &Path) -> anyhow::Result<String> {
             args.rounds.max(1),
             100.0 * f.sim.requests_per_sec / f.bare.requests_per_sec
         )?;
+        if let (Some(sim_cpu), Some(bare_cpu)) = (f.sim_cpu, f.bare_cpu) {
+            // CPU per request is less sensitive than requests/s to other load on the
+            // machine: bare ÷ simulator is the throughput ratio CPU-bound servers would have.
+            writeln!(
+                report,
+                "  server CPU per request, {} worker thread(s), lowest of the rounds: simulator {:.1} µs, bare {:.1} µs (bare ÷ simulator {:.1}%)",
+                f.workers,
+                sim_cpu,
+                bare_cpu,
+                100.0 * bare_cpu / sim_cpu
+            )?;
+        }
     }
     writeln!(
         report,
@@ -264,17 +280,23 @@ fn measure_get(
     wrk_get(&bare, 2)?;
     let mut sim_get: Option<WrkResult> = None;
     let mut bare_get: Option<WrkResult> = None;
+    let (mut sim_cpu, mut bare_cpu) = (None, None);
     for round in 1..=args.rounds.max(1) {
         println!(
             "round {round}, {workers} worker thread(s): signed GET {path} ({}s each, {} connections)…",
             args.duration, args.connections
         );
-        let s = wrk_get(&sim, args.duration)?;
-        let b = wrk_get(&bare, args.duration)?;
+        let (s, s_cpu) = sim.measured(|| wrk_get(&sim, args.duration))?;
+        let (b, b_cpu) = bare.measured(|| wrk_get(&bare, args.duration))?;
         println!(
-            "  simulator {:.0}/s, bare {:.0}/s",
-            s.requests_per_sec, b.requests_per_sec
+            "  simulator {:.0}/s ({}), bare {:.0}/s ({})",
+            s.requests_per_sec,
+            cpu_text(s_cpu),
+            b.requests_per_sec,
+            cpu_text(b_cpu)
         );
+        sim_cpu = lowest(sim_cpu, s_cpu);
+        bare_cpu = lowest(bare_cpu, b_cpu);
         sim_get = Some(best(sim_get, s));
         bare_get = Some(best(bare_get, b));
     }
@@ -282,6 +304,8 @@ fn measure_get(
         workers,
         sim: sim_get.context("no GET round")?,
         bare: bare_get.context("no GET round")?,
+        sim_cpu,
+        bare_cpu,
     })
 }
 
@@ -408,6 +432,33 @@ impl Server {
             addr,
             ready_after: spawned.elapsed(),
         })
+    }
+
+    /// CPU time (user + system, all threads) the process has used so far, from
+    /// `/proc/PID/stat`; `None` where there is no `/proc`.
+    fn cpu_time(&self) -> Option<Duration> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
+        // Fields after the parenthesised command name; utime and stime are fields 14
+        // and 15 of the whole line, in clock ticks (USER_HZ, 100 on Linux).
+        let rest = stat.rsplit_once(')')?.1;
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        Some(Duration::from_millis(ticks * 10))
+    }
+
+    /// Runs a `wrk` measurement against this server and also returns the server's CPU
+    /// time per completed request, in µs.
+    fn measured(
+        &self,
+        run: impl FnOnce() -> anyhow::Result<WrkResult>,
+    ) -> anyhow::Result<(WrkResult, Option<f64>)> {
+        let before = self.cpu_time();
+        let result = run()?;
+        let per_request = before
+            .zip(self.cpu_time())
+            .filter(|_| result.requests > 0)
+            .map(|(before, after)| (after - before).as_secs_f64() * 1e6 / result.requests as f64);
+        Ok((result, per_request))
     }
 
     fn sign(
@@ -574,6 +625,20 @@ fn burst_creates(sim: &Server, n: usize, now: DateTime<Utc>) -> anyhow::Result<(
     Ok((n, last - first))
 }
 
+fn lowest(previous: Option<f64>, next: Option<f64>) -> Option<f64> {
+    match (previous, next) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn cpu_text(micros: Option<f64>) -> String {
+    micros.map_or_else(
+        || "CPU per request unknown".to_owned(),
+        |us| format!("{us:.1} µs CPU per request"),
+    )
+}
+
 fn best(previous: Option<WrkResult>, next: WrkResult) -> WrkResult {
     match previous {
         Some(previous) if previous.requests_per_sec >= next.requests_per_sec => previous,
@@ -583,6 +648,8 @@ fn best(previous: Option<WrkResult>, next: WrkResult) -> WrkResult {
 
 struct WrkResult {
     requests_per_sec: f64,
+    /// Requests completed in the run.
+    requests: u64,
     p50: String,
     p99: String,
     non_2xx: u64,
@@ -636,8 +703,15 @@ fn wrk(
             .filter_map(|part| part.split_whitespace().nth(1)?.parse::<u64>().ok())
             .sum()
     });
+    // "  365905 requests in 5.00s, 142.13MB read"
+    let requests = text
+        .lines()
+        .find_map(|l| l.trim().split_once(" requests in ").map(|(n, _)| n))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0);
     Ok(WrkResult {
         requests_per_sec,
+        requests,
         p50: field("50%").unwrap_or_default(),
         p99: field("99%").unwrap_or_default(),
         non_2xx,
