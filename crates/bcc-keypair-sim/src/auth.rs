@@ -15,6 +15,9 @@ use chrono::{DateTime, Utc};
 
 use crate::lock::{read, write};
 
+/// Up to this many access keys are looked up by scanning rather than hashing.
+const LINEAR_LOOKUP_MAX: usize = 8;
+
 /// The configured accounts. An access key belongs to exactly one account; an account is
 /// named by the first access key configured for it.
 #[derive(Debug, Default)]
@@ -68,9 +71,21 @@ impl Accounts {
     }
 
     fn key(&self, access_key_id: &str) -> Option<&AccessKey> {
-        self.keys
-            .get(access_key_id)
-            .map(|&index| &self.entries[index])
+        self.index_of(access_key_id)
+            .map(|index| &self.entries[index])
+    }
+
+    /// Where `access_key_id` sits in `entries`. Runs for every request (twice: once for the
+    /// verifier, once for the account); a few string comparisons beat hashing the key when
+    /// only a few keys are configured, as is usual.
+    fn index_of(&self, access_key_id: &str) -> Option<usize> {
+        if self.entries.len() <= LINEAR_LOOKUP_MAX {
+            self.entries
+                .iter()
+                .position(|key| key.access_key_id == access_key_id)
+        } else {
+            self.keys.get(access_key_id).copied()
+        }
     }
 
     /// The access key id behind an [`Authenticated::key`] index.
@@ -180,7 +195,7 @@ pub(crate) fn authenticate<'a>(
     let verified = SIGNING_KEYS
         .with_borrow_mut(|keys| bce_auth::verify_cached(&request, accounts, now, settings, keys))
         .map_err(rejected)?;
-    let Some(&index) = accounts.keys.get(verified.access_key_id()) else {
+    let Some(index) = accounts.index_of(verified.access_key_id()) else {
         return Err(Rejected {
             code: ErrorCode::InvalidAccessKeyId,
             message: None,
@@ -214,7 +229,7 @@ fn attribute_unverified<'a>(
         .get(http::header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|text| bce_auth::AuthString::parse(text).ok())
-        .and_then(|auth| accounts.keys.get(auth.access_key_id()).copied())
+        .and_then(|auth| accounts.index_of(auth.access_key_id()))
         .unwrap_or(0);
     let Some(key) = accounts.entries.get(index) else {
         return Err(Rejected {
@@ -259,4 +274,31 @@ fn rejected(error: VerifyError) -> Rejected {
         _ => {}
     }
     rejected
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_keys_are_found_by_scanning_and_by_hashing() {
+        // Below and above the scanning limit, with two keys per account.
+        for count in [1, LINEAR_LOOKUP_MAX, LINEAR_LOOKUP_MAX + 5] {
+            let mut accounts = Accounts::default();
+            for n in 0..count {
+                accounts.add(&format!("account-{}", n / 2), &format!("ak-{n}"), "sk");
+            }
+            for n in 0..count {
+                let index = accounts.index_of(&format!("ak-{n}"));
+                assert_eq!(index, Some(n), "{count} keys, ak-{n}");
+                assert_eq!(
+                    accounts.account_of(&format!("ak-{n}")),
+                    Some(format!("account-{}", n / 2).as_str())
+                );
+                assert_eq!(accounts.key_name(n), format!("ak-{n}"));
+            }
+            assert_eq!(accounts.index_of("ak-unknown"), None);
+            assert_eq!(accounts.index_of(""), None);
+        }
+    }
 }

@@ -232,6 +232,10 @@ impl<'a> Query<'a> {
 }
 
 fn decode(s: &str) -> Cow<'_, str> {
+    // Ids and action words rarely carry escapes; without one the text is already decoded.
+    if !s.contains('%') {
+        return Cow::Borrowed(s);
+    }
     percent_decode_str(s).decode_utf8_lossy()
 }
 
