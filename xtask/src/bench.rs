@@ -31,11 +31,12 @@ const SECRET_KEY: &str = "bench-secret-key";
 #[derive(clap::Args)]
 pub(crate) struct Args {
     /// Seconds each `wrk` measurement of GET runs.
-    #[arg(long, default_value_t = 5)]
-    duration: u64,
-    /// GET rounds; each round measures the simulator, then the bare server, and the best
-    /// round of each counts (so a burst of unrelated load on the machine does not decide).
     #[arg(long, default_value_t = 3)]
+    duration: u64,
+    /// GET rounds; each round measures the simulator, then the bare server. Reported: the
+    /// best round of each, and the median over rounds of simulator ÷ bare within a round
+    /// (a burst of unrelated load on the machine then decides neither figure).
+    #[arg(long, default_value_t = 8)]
     rounds: u32,
     /// Open keep-alive connections of the GET measurements.
     #[arg(long, default_value_t = 64)]
@@ -95,6 +96,8 @@ struct GetFigures {
     /// where `/proc` is not available.
     sim_cpu: Option<f64>,
     bare_cpu: Option<f64>,
+    /// Simulator ÷ bare requests/s of each round (the two ran back to back).
+    round_ratios: Vec<f64>,
 }
 
 fn measure(args: &Args, release: &Path, work: &Path) -> anyhow::Result<String> {
@@ -143,6 +146,18 @@ fn measure(args: &Args, release: &Path, work: &Path) -> anyhow::Result<String> {
             args.rounds.max(1),
             100.0 * f.sim.requests_per_sec / f.bare.requests_per_sec
         )?;
+        if let Some(median) = median(&f.round_ratios) {
+            writeln!(
+                report,
+                "  median over the rounds of simulator ÷ bare within a round: {:.1}% (rounds: {})",
+                100.0 * median,
+                f.round_ratios
+                    .iter()
+                    .map(|r| format!("{:.0}%", 100.0 * r))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )?;
+        }
         if let (Some(sim_cpu), Some(bare_cpu)) = (f.sim_cpu, f.bare_cpu) {
             // CPU per request is less sensitive than requests/s to other load on the
             // machine: bare ÷ simulator is the throughput ratio CPU-bound servers would have.
@@ -281,6 +296,7 @@ fn measure_get(
     let mut sim_get: Option<WrkResult> = None;
     let mut bare_get: Option<WrkResult> = None;
     let (mut sim_cpu, mut bare_cpu) = (None, None);
+    let mut round_ratios = Vec::new();
     for round in 1..=args.rounds.max(1) {
         println!(
             "round {round}, {workers} worker thread(s): signed GET {path} ({}s each, {} connections)…",
@@ -295,6 +311,9 @@ fn measure_get(
             b.requests_per_sec,
             cpu_text(b_cpu)
         );
+        if b.requests_per_sec > 0.0 {
+            round_ratios.push(s.requests_per_sec / b.requests_per_sec);
+        }
         sim_cpu = lowest(sim_cpu, s_cpu);
         bare_cpu = lowest(bare_cpu, b_cpu);
         sim_get = Some(best(sim_get, s));
@@ -306,6 +325,7 @@ fn measure_get(
         bare: bare_get.context("no GET round")?,
         sim_cpu,
         bare_cpu,
+        round_ratios,
     })
 }
 
@@ -625,6 +645,17 @@ fn burst_creates(sim: &Server, n: usize, now: DateTime<Utc>) -> anyhow::Result<(
     Ok((n, last - first))
 }
 
+fn median(values: &[f64]) -> Option<f64> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let middle = sorted.len() / 2;
+    match sorted.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(sorted[middle]),
+        _ => Some((sorted[middle - 1] + sorted[middle]) / 2.0),
+    }
+}
+
 fn lowest(previous: Option<f64>, next: Option<f64>) -> Option<f64> {
     match (previous, next) {
         (Some(a), Some(b)) => Some(a.min(b)),
@@ -717,4 +748,17 @@ fn wrk(
         non_2xx,
         errors,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median;
+
+    #[test]
+    fn median_of_odd_even_and_empty_lists() {
+        assert_eq!(median(&[]), None);
+        assert_eq!(median(&[0.7]), Some(0.7));
+        assert_eq!(median(&[0.9, 0.6, 0.7]), Some(0.7));
+        assert_eq!(median(&[0.9, 0.6, 0.7, 0.8]), Some(0.75));
+    }
 }
