@@ -41,9 +41,10 @@ pub(crate) struct Args {
     /// Open keep-alive connections of the GET measurements.
     #[arg(long, default_value_t = 64)]
     connections: u32,
-    /// `wrk` threads.
-    #[arg(long, default_value_t = 2)]
-    threads: u32,
+    /// `wrk` threads of the GET measurements. Default: the cores the servers leave free
+    /// (one per core), or every core when the servers have a worker per core.
+    #[arg(long)]
+    threads: Option<u32>,
     /// Seconds the sustained create measurement runs.
     #[arg(long, default_value_t = 10)]
     create_duration: u64,
@@ -280,11 +281,16 @@ fn measure_get(
     sim.wait_for_keys(args.pool_size, Duration::from_secs(120))?;
     let get_script = work.join("get.lua");
     std::fs::write(&get_script, sim.lua("GET", &path, None, now)?)?;
+    let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let wrk_threads = args.threads.unwrap_or_else(|| {
+        let free = cpus.saturating_sub(workers);
+        u32::try_from(if free > 0 { free } else { cpus }).unwrap_or(1)
+    });
     let wrk_get = |server: &Server, seconds: u64| {
         wrk(
             server.addr,
             &get_script,
-            args.threads,
+            wrk_threads,
             args.connections,
             seconds,
             2,
@@ -299,7 +305,7 @@ fn measure_get(
     let mut round_ratios = Vec::new();
     for round in 1..=args.rounds.max(1) {
         println!(
-            "round {round}, {workers} worker thread(s): signed GET {path} ({}s each, {} connections)…",
+            "round {round}, {workers} worker thread(s): signed GET {path} ({}s each, {} connections, {wrk_threads} wrk thread(s))…",
             args.duration, args.connections
         );
         let (s, s_cpu) = sim.measured(|| wrk_get(&sim, args.duration))?;
