@@ -107,17 +107,19 @@ pub async fn serve(
 /// Reads the body (bounded by [`MAX_BODY_BYTES`]) and lets the simulator answer.
 async fn answer(sim: &Simulator, request: Request<Incoming>) -> Response<Full<Bytes>> {
     let (parts, body) = request.into_parts();
-    let declared_too_large = parts
-        .headers
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .is_some_and(|n| n > MAX_BODY_BYTES as u64);
-    let body = if declared_too_large {
-        None
-    } else if body.is_end_stream() {
-        // GET and DELETE without a body: nothing to collect.
+    let declared_too_large = || {
+        parts
+            .headers
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .is_some_and(|n| n > MAX_BODY_BYTES as u64)
+    };
+    let body = if body.is_end_stream() {
+        // GET and DELETE without a body: nothing to collect (and no length to check).
         Some(Bytes::new())
+    } else if declared_too_large() {
+        None
     } else {
         Box::pin(Limited::new(body, MAX_BODY_BYTES).collect())
             .await
