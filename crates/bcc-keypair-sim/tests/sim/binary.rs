@@ -111,6 +111,21 @@ fn prints_its_address_answers_and_stops_on_sigterm() {
 }
 
 #[test]
+fn a_body_declared_over_the_limit_is_refused_before_it_is_sent() {
+    let sim = start(&[]);
+    // 10 MB announced, 2 bytes sent: the answer must not wait for the rest.
+    let reply = send_raw(
+        sim.addr,
+        "POST /v2/keypair HTTP/1.1\nHost: x\nContent-Length: 10000000",
+        b"{}",
+    );
+    reply.error(400, "InvalidHTTPRequest");
+    // A GET without a body is not affected.
+    signed_get(sim.addr, "/v2/keypair/k-nope").error(404, "Keypair.KeypairNotExist");
+    assert!(sim.terminate().success());
+}
+
+#[test]
 fn state_file_survives_a_restart_of_the_binary() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.json");
