@@ -5,9 +5,7 @@
 use std::sync::Arc;
 
 use bcc_keypair_sim::{FixedClock, FixedKeys, Simulator};
-use bce_auth::{
-    Credentials, SigningKeyCache, SigningSettings, VerifiableRequest, VerifySettings, http_adapter,
-};
+use bce_auth::{Credentials, SigningKeyCache, SigningSettings, VerifySettings, http_adapter};
 use bytes::Bytes;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -97,22 +95,7 @@ fn get(c: &mut Criterion) {
     let store = Credentials::new("ak", "sk");
     let settings = VerifySettings::default();
     let verify_received = |keys: Option<&mut SigningKeyCache>| {
-        let headers: Vec<(&str, &str)> = request
-            .headers()
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.to_str().unwrap()))
-            .collect();
-        let verifiable = VerifiableRequest {
-            method: "GET",
-            raw_path: request.uri().path(),
-            raw_query: request.uri().query(),
-            headers: &headers,
-        };
-        match keys {
-            None => bce_auth::verify(&verifiable, &store, now, &settings),
-            Some(keys) => bce_auth::verify_cached(&verifiable, &store, now, &settings, keys),
-        }
-        .unwrap()
+        http_adapter::verify_http_request(&request, &store, now, &settings, keys).unwrap()
     };
     c.bench_function("bce_auth::verify of the same request", |b| {
         b.iter(|| verify_received(None));

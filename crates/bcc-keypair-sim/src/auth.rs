@@ -8,9 +8,7 @@ use std::sync::RwLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use bcc_keypair_model::ErrorCode;
-use bce_auth::{
-    CredentialStore, Credentials, SigningKeyCache, VerifiableRequest, VerifyError, VerifySettings,
-};
+use bce_auth::{CredentialStore, Credentials, SigningKeyCache, VerifyError, VerifySettings};
 use chrono::{DateTime, Utc};
 
 use crate::lock::{read, write};
@@ -161,39 +159,10 @@ pub(crate) fn authenticate<'a>(
     let Some(settings) = settings else {
         return attribute_unverified(accounts, parts);
     };
-    // Header values that are not UTF-8 cannot have been signed by an SDK; leaving them out
-    // makes a request that signed them fail with SignatureDoesNotMatch, as it should.
-    // On the stack for ordinary requests: this runs for every request.
-    let mut inline = [("", ""); 16];
-    let mut spilled = Vec::new();
-    let mut count = 0;
-    for (name, value) in &parts.headers {
-        let Ok(value) = std::str::from_utf8(value.as_bytes()) else {
-            continue;
-        };
-        if count < inline.len() {
-            inline[count] = (name.as_str(), value);
-        } else {
-            if spilled.is_empty() {
-                spilled.extend_from_slice(&inline);
-            }
-            spilled.push((name.as_str(), value));
-        }
-        count += 1;
-    }
-    let headers: &[(&str, &str)] = if spilled.is_empty() {
-        &inline[..count]
-    } else {
-        &spilled
-    };
-    let request = VerifiableRequest {
-        method: parts.method.as_str(),
-        raw_path: parts.uri.path(),
-        raw_query: parts.uri.query(),
-        headers,
-    };
     let verified = SIGNING_KEYS
-        .with_borrow_mut(|keys| bce_auth::verify_cached(&request, accounts, now, settings, keys))
+        .with_borrow_mut(|keys| {
+            bce_auth::http_adapter::verify_http_parts(parts, accounts, now, settings, Some(keys))
+        })
         .map_err(rejected)?;
     let Some(index) = accounts.index_of(verified.access_key_id()) else {
         return Err(Rejected {

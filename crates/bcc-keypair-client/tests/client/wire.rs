@@ -8,7 +8,8 @@ use bcc_keypair_client::{Client, ClientToken, ListKeypairs, RetryPolicy};
 use bcc_keypair_model::{
     ErrorCode, InstanceId, KeypairDescription, KeypairId, KeypairName, PublicKey,
 };
-use bce_auth::{Credentials, VerifiableRequest, VerifySettings};
+use bce_auth::http_adapter::verify_http_request;
+use bce_auth::{Credentials, VerifySettings};
 use bytes::Bytes;
 
 use crate::support::{ACCESS_KEY, RSA_PUBLIC_KEY, SECRET_KEY, capture_time, config};
@@ -110,26 +111,20 @@ fn header<'a>(request: &'a http::Request<Bytes>, name: &str) -> Option<&'a str> 
 
 /// Verifies the captured request with the `bce-auth` verifier, as the service would.
 fn assert_signature_verifies(request: &http::Request<Bytes>) {
-    let headers: Vec<(&str, &str)> = request
-        .headers()
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.to_str().expect("text header")))
-        .collect();
-    let verifiable = VerifiableRequest {
-        method: request.method().as_str(),
-        raw_path: request.uri().path(),
-        raw_query: request.uri().query(),
-        headers: &headers,
-    };
+    assert!(
+        request.headers().values().all(|v| v.to_str().is_ok()),
+        "every header value is text"
+    );
     let store: HashMap<String, Credentials> = HashMap::from([(
         ACCESS_KEY.to_owned(),
         Credentials::new(ACCESS_KEY, SECRET_KEY),
     )]);
-    if let Err(error) = bce_auth::verify(
-        &verifiable,
+    if let Err(error) = verify_http_request(
+        request,
         &store,
         capture_time(),
         &VerifySettings::default(),
+        None,
     ) {
         panic!(
             "signature of {} {} does not verify: {error:?}",
@@ -462,23 +457,18 @@ async fn session_credentials_send_and_sign_the_security_token() {
         authorization.contains("/content-type;host;x-bce-date;x-bce-security-token/"),
         "{authorization}"
     );
-    let headers: Vec<(&str, &str)> = request
-        .headers()
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.to_str().expect("text header")))
-        .collect();
-    let verifiable = VerifiableRequest {
-        method: "GET",
-        raw_path: request.uri().path(),
-        raw_query: request.uri().query(),
-        headers: &headers,
-    };
+    assert!(
+        request.headers().values().all(|v| v.to_str().is_ok()),
+        "every header value is text"
+    );
+    assert_eq!(request.method(), http::Method::GET);
     let store: HashMap<String, Credentials> = HashMap::from([(ACCESS_KEY.to_owned(), sts)]);
-    let verified = bce_auth::verify(
-        &verifiable,
+    let verified = verify_http_request(
+        &request,
         &store,
         capture_time(),
         &VerifySettings::default(),
+        None,
     )
     .expect("verifies");
     assert_eq!(verified.session_token(), Some("sts-token-1"));

@@ -1,9 +1,7 @@
 //! `sign_http_request` on real `http::Request`s, checked by the verifier.
 
-use bce_auth::http_adapter::sign_http_request;
-use bce_auth::{
-    Credentials, SigningError, SigningSettings, VerifiableRequest, VerifySettings, verify,
-};
+use bce_auth::http_adapter::{sign_http_request, verify_http_request};
+use bce_auth::{Credentials, SigningError, SigningSettings, VerifySettings};
 use chrono::{DateTime, TimeZone, Utc};
 use http::Request;
 use std::collections::HashMap;
@@ -20,19 +18,8 @@ fn creds() -> Credentials {
 
 /// Verifies an `http::Request` the way a server sees it.
 fn verify_http<B>(request: &Request<B>) -> Result<String, bce_auth::VerifyError> {
-    let headers: Vec<(&str, &str)> = request
-        .headers()
-        .iter()
-        .map(|(name, value)| (name.as_str(), value.to_str().unwrap_or_default()))
-        .collect();
-    let verifiable = VerifiableRequest {
-        method: request.method().as_str(),
-        raw_path: request.uri().path(),
-        raw_query: request.uri().query(),
-        headers: &headers,
-    };
     let store = HashMap::from([("ak".to_owned(), creds())]);
-    verify(&verifiable, &store, time(), &VerifySettings::default())
+    verify_http_request(request, &store, time(), &VerifySettings::default(), None)
         .map(|v| v.canonical_request().to_owned())
 }
 
