@@ -162,81 +162,99 @@ pub(crate) fn sort_small_by<T>(
     }
 }
 
-/// Lines written into one buffer, then emitted sorted by their bytes and
-/// joined. Sorting happens on the *encoded* strings (auth-v1.md §2.2: `a-b=`
-/// sorts before `a=`), so each line is encoded before it is compared.
+/// Lines written straight into the output, then put in order by their bytes
+/// and joined by a separator. Ordering happens on the *encoded* strings
+/// (auth-v1.md §2.2: `a-b=` sorts before `a=`), so each line is encoded
+/// before it is compared. Lines usually arrive in order already; then nothing
+/// is copied or allocated.
 pub(crate) struct SortedLines {
-    buffer: String,
+    /// Where the first line starts in the output.
+    start: usize,
     lines: InlineList<(usize, usize)>,
+    separator: char,
 }
 
 impl SortedLines {
     pub(crate) fn new() -> Self {
         Self {
-            // Room for the lines of a typical request, so they are written
-            // without growing the buffer.
-            buffer: String::with_capacity(256),
+            start: 0,
             lines: InlineList::new(),
+            separator: '\n',
         }
     }
 
-    pub(crate) fn clear(&mut self) {
-        self.buffer.clear();
+    /// Starts a group of lines joined by `separator` at the end of `out`.
+    pub(crate) fn begin(&mut self, out: &str, separator: char) {
+        self.start = out.len();
+        self.separator = separator;
         self.lines.clear();
     }
 
-    /// Starts a line; write it with [`Self::buffer`], then call [`Self::end_line`].
-    pub(crate) fn begin_line(&self) -> usize {
-        self.buffer.len()
+    /// Starts a line (after a separator unless it is the first); write it to
+    /// `out`, then call [`Self::end_line`] with the returned start.
+    pub(crate) fn begin_line(&self, out: &mut String) -> usize {
+        if !self.lines.as_slice().is_empty() {
+            out.push(self.separator);
+        }
+        out.len()
     }
 
-    pub(crate) fn buffer(&mut self) -> &mut String {
-        &mut self.buffer
+    pub(crate) fn end_line(&mut self, start: usize, out: &str) {
+        self.lines.push((start, out.len()));
     }
 
-    pub(crate) fn end_line(&mut self, start: usize) {
-        self.lines.push((start, self.buffer.len()));
-    }
-
-    /// Sorts the lines bytewise and appends them to `out` separated by
-    /// `separator`.
-    pub(crate) fn push_sorted(&mut self, out: &mut String, separator: char) {
-        let buffer = &self.buffer;
-        let line = |range: &(usize, usize)| buffer.get(range.0..range.1).unwrap_or_default();
+    /// Puts the lines written since [`Self::begin`] in bytewise order.
+    pub(crate) fn finish(&mut self, out: &mut String) {
         let lines = self.lines.as_mut_slice();
-        sort_small_by(lines, |a, b| line(a).cmp(line(b)));
+        let text = out.as_str();
+        let bytes =
+            |range: &(usize, usize)| text.as_bytes().get(range.0..range.1).unwrap_or_default();
+        if lines
+            .windows(2)
+            .all(|pair| bytes(&pair[0]) <= bytes(&pair[1]))
+        {
+            return;
+        }
+        sort_small_by(lines, |a, b| bytes(a).cmp(bytes(b)));
+        // Out of order: the lines move to a buffer of their own and come back sorted.
+        let unordered = out.split_off(self.start);
         for (index, range) in lines.iter().enumerate() {
             if index > 0 {
-                out.push(separator);
+                out.push(self.separator);
             }
-            out.push_str(line(range));
+            out.push_str(
+                unordered
+                    .get(range.0 - self.start..range.1 - self.start)
+                    .unwrap_or_default(),
+            );
         }
     }
 }
 
 /// Writes one `UriEncode(key)=UriEncode(value)` query line (a flag parameter
 /// without value becomes `key=`, auth-v1.md §2.2).
-pub(crate) fn push_query_line(lines: &mut SortedLines, key: &[u8], value: Option<&[u8]>) {
-    let start = lines.begin_line();
-    let buffer = lines.buffer();
-    push_encoded(buffer, key);
-    buffer.push('=');
+pub(crate) fn push_query_line(
+    lines: &mut SortedLines,
+    out: &mut String,
+    key: &[u8],
+    value: Option<&[u8]>,
+) {
+    let start = lines.begin_line(out);
+    push_encoded(out, key);
+    out.push('=');
     if let Some(value) = value {
-        push_encoded(buffer, value);
+        push_encoded(out, value);
     }
-    lines.end_line(start);
+    lines.end_line(start, out);
 }
 
-/// Writes one `UriEncode(lowercase(name)):UriEncode(value)` header line and
-/// returns where it starts in [`SortedLines::text`].
-pub(crate) fn push_header_line(lines: &mut SortedLines, name: &str, value: &str) -> usize {
-    let start = lines.begin_line();
-    let buffer = lines.buffer();
-    crate::encoding::push_encoded_lowercase(buffer, name);
-    buffer.push(':');
-    crate::encoding::push_encoded_str(buffer, value);
-    lines.end_line(start);
-    start
+/// Writes one `UriEncode(lowercase(name)):UriEncode(value)` header line.
+pub(crate) fn push_header_line(lines: &mut SortedLines, out: &mut String, name: &str, value: &str) {
+    let start = lines.begin_line(out);
+    crate::encoding::push_encoded_lowercase(out, name);
+    out.push(':');
+    crate::encoding::push_encoded_str(out, value);
+    lines.end_line(start, out);
 }
 
 /// The canonical request with the value of an `x-bce-security-token` header
@@ -332,6 +350,41 @@ mod tests {
         );
         let plain = "GET\n/\n\nhost:h";
         assert!(matches!(redact_session_token(plain), Cow::Borrowed(text) if text == plain));
+    }
+
+    #[test]
+    fn lines_are_ordered_by_their_encoded_bytes_after_what_precedes_them() {
+        let write = |lines: &mut SortedLines, out: &mut String, items: &[(&str, &str)]| {
+            lines.begin(out, '&');
+            for (key, value) in items {
+                push_query_line(lines, out, key.as_bytes(), Some(value.as_bytes()));
+            }
+            lines.finish(out);
+        };
+        let mut lines = SortedLines::new();
+        for (items, expected) in [
+            (&[][..], "GET\n/\n"),
+            (&[("b", "2")][..], "GET\n/\nb=2"),
+            (&[("a", "1"), ("b", "2")][..], "GET\n/\na=1&b=2"),
+            (&[("b", "2"), ("a", "1")][..], "GET\n/\na=1&b=2"),
+            // `-` (0x2D) sorts before `=` (0x3D) once both are written out.
+            (&[("a", "1"), ("a-b", "2")][..], "GET\n/\na-b=2&a=1"),
+            (
+                &[("c", ""), ("b", " "), ("a", "x")][..],
+                "GET\n/\na=x&b=%20&c=",
+            ),
+        ] {
+            let mut out = String::from("GET\n/\n");
+            write(&mut lines, &mut out, items);
+            assert_eq!(out, expected);
+        }
+        // More lines than are kept on the stack.
+        let keys: Vec<String> = (0..20).rev().map(|n| format!("k{n:02}")).collect();
+        let items: Vec<(&str, &str)> = keys.iter().map(|k| (k.as_str(), "v")).collect();
+        let mut out = String::new();
+        write(&mut lines, &mut out, &items);
+        let expected: Vec<String> = (0..20).map(|n| format!("k{n:02}=v")).collect();
+        assert_eq!(out, expected.join("&"));
     }
 
     #[test]

@@ -358,16 +358,30 @@ fn expired_message_date(
 
 /// Received headers with ASCII-trimmed, lower-cased names; repeated names
 /// merged with `,` (auth-v1.md §8 step 5).
-struct ReceivedHeaders<'a> {
-    entries: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+enum ReceivedHeaders<'a> {
+    /// The received list itself: its names are trimmed, lower-case and
+    /// distinct already, as HTTP stacks hand them over. Servers verify every
+    /// request, so this common case copies nothing.
+    AsReceived(&'a [(&'a str, &'a str)]),
+    Normalized(Vec<NormalizedHeader<'a>>),
 }
+
+/// A header name trimmed and lower-cased, with its (possibly merged) value.
+type NormalizedHeader<'a> = (Cow<'a, str>, Cow<'a, str>);
 
 impl<'a> ReceivedHeaders<'a> {
     fn new(raw: &'a [(&'a str, &'a str)]) -> Self {
-        let mut entries: Vec<(Cow<'a, str>, Cow<'a, str>)> = Vec::with_capacity(raw.len());
+        let normal = raw.iter().enumerate().all(|(index, (name, _))| {
+            trim_ascii_whitespace(name).len() == name.len()
+                && !name.bytes().any(|b| b.is_ascii_uppercase())
+                && raw[..index].iter().all(|(earlier, _)| earlier != name)
+        });
+        if normal {
+            return Self::AsReceived(raw);
+        }
+        let mut entries: Vec<NormalizedHeader<'a>> = Vec::with_capacity(raw.len());
         for (name, value) in raw {
             let name = trim_ascii_whitespace(name);
-            // HTTP stacks usually hand names over lower-case already.
             let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
                 Cow::Owned(name.to_ascii_lowercase())
             } else {
@@ -382,14 +396,26 @@ impl<'a> ReceivedHeaders<'a> {
                 None => entries.push((name, Cow::Borrowed(value))),
             }
         }
-        Self { entries }
+        Self::Normalized(entries)
+    }
+
+    /// `(name, value)` pairs in received order.
+    fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        let (received, normalized): (&[(&str, &str)], &[NormalizedHeader<'_>]) = match self {
+            Self::AsReceived(raw) => (raw, &[]),
+            Self::Normalized(entries) => (&[], entries),
+        };
+        let received = received.iter().map(|(name, value)| (*name, *value));
+        let normalized = normalized
+            .iter()
+            .map(|(name, value)| (name.as_ref(), value.as_ref()));
+        received.chain(normalized)
     }
 
     fn get(&self, lowercase_name: &str) -> Option<&str> {
-        self.entries
-            .iter()
-            .find(|(name, _)| name.as_ref() == lowercase_name)
-            .map(|(_, value)| value.as_ref())
+        self.iter()
+            .find(|(name, _)| *name == lowercase_name)
+            .map(|(_, value)| value)
     }
 }
 
@@ -522,7 +548,6 @@ impl Candidates {
         let mut header_variants = vec![self.headers().to_owned()];
         let listed = !auth.signed_headers_field().is_empty();
         let unicode_differs = headers
-            .entries
             .iter()
             .any(|(_, value)| trim_ascii_whitespace(value) != trim_unicode_whitespace(value));
         for (set, trim) in [
@@ -560,14 +585,14 @@ fn push_query_line(
     drop_authorization: bool,
     out: &mut String,
 ) {
-    lines.clear();
+    lines.begin(out, '&');
     for (key, value) in query {
         if drop_authorization && key.eq_ignore_ascii_case(b"authorization") {
             continue;
         }
-        canonical::push_query_line(lines, key, value.as_deref());
+        canonical::push_query_line(lines, out, key, value.as_deref());
     }
-    lines.push_sorted(out, '&');
+    lines.finish(out);
 }
 
 /// Appends the canonical header lines to `out`.
@@ -579,9 +604,9 @@ fn push_header_lines(
     trim: Trim,
     out: &mut String,
 ) {
-    lines.clear();
+    lines.begin(out, '\n');
     let listed = !auth.signed_headers_field().is_empty();
-    for (name, value) in &headers.entries {
+    for (name, value) in headers.iter() {
         // The Authorization header carries the signature itself; no signer
         // can have signed its current value.
         if name == "authorization" {
@@ -602,15 +627,40 @@ fn push_header_lines(
             Trim::Unicode => trim_unicode_whitespace(value),
         };
         if !value.is_empty() {
-            push_header_line(lines, name, value);
+            push_header_line(lines, out, name, value);
         }
     }
-    lines.push_sorted(out, '\n');
+    lines.finish(out);
 }
 
 #[cfg(test)]
 mod tests {
-    use super::hex_digits_equal;
+    use super::{ReceivedHeaders, hex_digits_equal};
+
+    #[test]
+    fn received_headers_are_normalised_only_when_they_need_it() {
+        let plain = [("host", "h"), ("x-bce-date", "d")];
+        let headers = ReceivedHeaders::new(&plain);
+        assert!(matches!(headers, ReceivedHeaders::AsReceived(_)));
+        assert_eq!(headers.iter().collect::<Vec<_>>(), plain);
+
+        for raw in [
+            &[("Host", "h"), ("x-bce-date", "d")][..],
+            &[(" host\t", "h"), ("x-bce-date", "d")][..],
+            &[("host", "h"), ("x-bce-date", "d"), ("x-bce-date", "e")][..],
+        ] {
+            let headers = ReceivedHeaders::new(raw);
+            assert!(matches!(headers, ReceivedHeaders::Normalized(_)), "{raw:?}");
+            assert_eq!(headers.get("host"), Some("h"), "{raw:?}");
+            assert!(
+                headers
+                    .iter()
+                    .all(|(name, _)| name == "host" || name == "x-bce-date")
+            );
+        }
+        let repeated = [("x-bce-a", "1"), ("X-Bce-A", "2")];
+        assert_eq!(ReceivedHeaders::new(&repeated).get("x-bce-a"), Some("1,2"));
+    }
 
     #[test]
     fn signatures_differing_anywhere_are_unequal() {
