@@ -160,6 +160,18 @@ impl<'a> AuthString<'a> {
         field.split(';').filter(|name| !name.is_empty())
     }
 
+    /// Whether the `signedHeaders` field lists `name`, ASCII
+    /// case-insensitively. A byte loop rather than [`Self::signed_headers`]:
+    /// the verifier asks this for every received header.
+    pub(crate) fn signs_header(&self, name: &str) -> bool {
+        !name.is_empty()
+            && self
+                .signed_headers
+                .as_bytes()
+                .split(|b| *b == b';')
+                .any(|listed| listed.eq_ignore_ascii_case(name.as_bytes()))
+    }
+
     /// The signature, decoded.
     #[must_use]
     pub fn signature(&self) -> [u8; 32] {

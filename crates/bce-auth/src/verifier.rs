@@ -12,7 +12,7 @@ use crate::error::VerifyError;
 use crate::key_cache::SigningKeyCache;
 use crate::signer::{X_BCE_DATE, X_BCE_SECURITY_TOKEN};
 use crate::timestamp;
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use hmac::Mac;
 use std::borrow::Cow;
 use std::fmt;
@@ -309,11 +309,26 @@ fn check_time(
     let expired = || VerifyError::Expired {
         timestamp: expired_message_date(auth, headers, bce_date),
     };
-    let valid_until = auth.timestamp() + TimeDelta::seconds(i64::from(auth.expiration_secs()));
-    if now > valid_until {
+    // Whole seconds and nanoseconds since the epoch, compared as integers:
+    // every request goes through here, and integer arithmetic cannot
+    // overflow into a panic whatever the settings say.
+    let now_at = (now.timestamp(), now.timestamp_subsec_nanos());
+    let issued = auth.timestamp();
+    let issued_at = (issued.timestamp(), issued.timestamp_subsec_nanos());
+    let valid_until = (
+        issued_at
+            .0
+            .saturating_add(i64::from(auth.expiration_secs())),
+        issued_at.1,
+    );
+    if now_at > valid_until {
         return Err(expired());
     }
-    if auth.timestamp() > now + TimeDelta::seconds(settings.max_future_skew_secs) {
+    let latest_accepted = (
+        now_at.0.saturating_add(settings.max_future_skew_secs),
+        now_at.1,
+    );
+    if issued_at > latest_accepted {
         return Err(expired());
     }
     if let Some(text) = bce_date {
@@ -323,17 +338,28 @@ fn check_time(
         // cannot be placed in the window, so it counts as outside it.
         // SDKs usually send the auth-string timestamp itself: no need to parse it twice.
         let date = if text == auth.timestamp_text() {
-            Some(auth.timestamp())
+            Some(issued)
         } else {
             timestamp::parse(text)
         };
-        let within = date
-            .is_some_and(|date| (date - now).num_seconds().abs() <= settings.max_date_skew_secs);
+        let within = date.is_some_and(|date| {
+            whole_seconds_between(now, date).abs() <= i128::from(settings.max_date_skew_secs)
+        });
         if !within {
             return Err(expired());
         }
     }
     Ok(())
+}
+
+/// `(later - earlier)` in whole seconds, truncated toward zero as
+/// `TimeDelta::num_seconds` does.
+fn whole_seconds_between(earlier: DateTime<Utc>, later: DateTime<Utc>) -> i128 {
+    const NANOS: i128 = 1_000_000_000;
+    let nanos = |t: DateTime<Utc>| {
+        i128::from(t.timestamp()) * NANOS + i128::from(t.timestamp_subsec_nanos())
+    };
+    (nanos(later) - nanos(earlier)) / NANOS
 }
 
 /// The `<date>` of the `RequestExpired` message (errors.md §2): `x-bce-date`,
@@ -613,9 +639,7 @@ fn push_header_lines(
             continue;
         }
         let selected = if listed {
-            auth.signed_headers()
-                .any(|listed_name| listed_name.eq_ignore_ascii_case(name))
-                || (set == HeaderSet::ListedPlusBce && is_bce_header(name))
+            auth.signs_header(name) || (set == HeaderSet::ListedPlusBce && is_bce_header(name))
         } else {
             is_default_named_header(name) || is_bce_header(name)
         };
@@ -635,7 +659,70 @@ fn push_header_lines(
 
 #[cfg(test)]
 mod tests {
-    use super::{ReceivedHeaders, hex_digits_equal};
+    use super::{
+        AuthString, ReceivedHeaders, VerifySettings, check_time, hex_digits_equal,
+        whole_seconds_between,
+    };
+    use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+    use proptest::prelude::*;
+
+    /// The time window as chrono arithmetic states it (auth-v1.md §8 step 4).
+    fn window_by_chrono(
+        issued: DateTime<Utc>,
+        expiration_secs: u32,
+        date: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+        settings: &VerifySettings,
+    ) -> bool {
+        now <= issued + TimeDelta::seconds(i64::from(expiration_secs))
+            && issued <= now + TimeDelta::seconds(settings.max_future_skew_secs)
+            && date
+                .is_none_or(|date| (date - now).num_seconds().abs() <= settings.max_date_skew_secs)
+    }
+
+    proptest! {
+        #[test]
+        fn integer_time_window_matches_chrono_arithmetic(
+            offset_nanos in -7_200_000_000_000_i64..7_200_000_000_000,
+            date_offset_secs in proptest::option::of(-1_200_i64..1_200),
+            expiration_secs in 1_u32..4_000,
+            future_skew in -10_i64..1_000,
+            date_skew in -10_i64..1_000,
+        ) {
+            let issued = Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap();
+            let now = issued + TimeDelta::nanoseconds(offset_nanos);
+            let date = date_offset_secs.map(|secs| issued + TimeDelta::seconds(secs));
+            let settings = VerifySettings {
+                max_future_skew_secs: future_skew,
+                max_date_skew_secs: date_skew,
+            };
+            let auth_text = format!(
+                "bce-auth-v1/ak/2026-11-24T10:00:00Z/{expiration_secs}/host/{}",
+                "0".repeat(64)
+            );
+            let auth = AuthString::parse(&auth_text).unwrap();
+            let date_text = date.map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+            let raw: Vec<(&str, &str)> = date_text.iter().map(|d| ("x-bce-date", d.as_str())).collect();
+            let headers = ReceivedHeaders::new(&raw);
+            prop_assert_eq!(
+                check_time(&auth, &headers, now, &settings).is_ok(),
+                window_by_chrono(issued, expiration_secs, date, now, &settings)
+            );
+        }
+
+        #[test]
+        fn whole_seconds_truncate_toward_zero_as_chrono_does(
+            a in -4_000_000_000_000_i64..4_000_000_000_000,
+            b in -4_000_000_000_000_i64..4_000_000_000_000,
+        ) {
+            let base = Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap();
+            let (earlier, later) = (base + TimeDelta::nanoseconds(a), base + TimeDelta::nanoseconds(b));
+            prop_assert_eq!(
+                whole_seconds_between(earlier, later),
+                i128::from((later - earlier).num_seconds())
+            );
+        }
+    }
 
     #[test]
     fn received_headers_are_normalised_only_when_they_need_it() {
