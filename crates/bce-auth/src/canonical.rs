@@ -83,11 +83,11 @@ pub(crate) fn push_encoded_path_str(out: &mut String, path: &str) {
     crate::encoding::push_encoded_except_slash_str(out, path);
 }
 
-/// A short list kept on the stack, moved to the heap only past
-/// `INLINE_ITEMS` items: requests carry a handful of headers and
-/// query parameters, so the usual signature allocates nothing for them.
-pub(crate) struct InlineList<T: Copy + Default> {
-    inline: [T; INLINE_ITEMS],
+/// A short list kept on the stack, moved to the heap only past `N` items:
+/// requests carry a handful of headers and query parameters, so the usual
+/// signature or verification allocates nothing for them.
+pub(crate) struct InlineList<T: Copy + Default, const N: usize = INLINE_ITEMS> {
+    inline: [T; N],
     inline_len: usize,
     spilled: Vec<T>,
 }
@@ -95,13 +95,14 @@ pub(crate) struct InlineList<T: Copy + Default> {
 /// Up to this many items, [`sort_small_by`] uses insertion sort.
 const SMALL_SORT: usize = 16;
 
-/// How many items [`InlineList`] holds before it spills to the heap.
+/// How many items an [`InlineList`] holds by default before it spills to the
+/// heap.
 const INLINE_ITEMS: usize = 8;
 
-impl<T: Copy + Default> InlineList<T> {
+impl<T: Copy + Default, const N: usize> InlineList<T, N> {
     pub(crate) fn new() -> Self {
         Self {
-            inline: [T::default(); INLINE_ITEMS],
+            inline: [T::default(); N],
             inline_len: 0,
             spilled: Vec::new(),
         }
@@ -114,7 +115,7 @@ impl<T: Copy + Default> InlineList<T> {
 
     #[inline]
     pub(crate) fn push(&mut self, item: T) {
-        if self.spilled.is_empty() && self.inline_len < INLINE_ITEMS {
+        if self.spilled.is_empty() && self.inline_len < N {
             self.inline[self.inline_len] = item;
             self.inline_len += 1;
         } else {

@@ -1,6 +1,7 @@
 //! A thin adapter between `http` types and the sans-IO signer and verifier: signs an
 //! `http::Request` in place, and verifies a received one exactly as it arrived.
 
+use crate::canonical::InlineList;
 use crate::credentials::{CredentialStore, Credentials};
 use crate::error::{SigningError, VerifyError};
 use crate::key_cache::SigningKeyCache;
@@ -200,33 +201,17 @@ fn verify_head<S: CredentialStore + ?Sized>(
     keys: Option<&mut SigningKeyCache>,
 ) -> Result<Verified, VerifyError> {
     // On the stack for ordinary requests: servers run this for every request.
-    let mut inline = [("", ""); 16];
-    let mut spilled = Vec::new();
-    let mut count = 0;
+    let mut headers: InlineList<(&str, &str), 16> = InlineList::new();
     for (name, value) in received {
-        let Ok(value) = std::str::from_utf8(value.as_bytes()) else {
-            continue;
-        };
-        if count < inline.len() {
-            inline[count] = (name.as_str(), value);
-        } else {
-            if spilled.is_empty() {
-                spilled.extend_from_slice(&inline);
-            }
-            spilled.push((name.as_str(), value));
+        if let Ok(value) = std::str::from_utf8(value.as_bytes()) {
+            headers.push((name.as_str(), value));
         }
-        count += 1;
     }
-    let headers: &[(&str, &str)] = if spilled.is_empty() {
-        &inline[..count]
-    } else {
-        &spilled
-    };
     let request = VerifiableRequest {
         method: method.as_str(),
         raw_path: uri.path(),
         raw_query: uri.query(),
-        headers,
+        headers: headers.as_slice(),
     };
     match keys {
         None => verify(&request, store, now, settings),

@@ -89,6 +89,23 @@ fn repeated_headers_are_joined_with_commas() {
 }
 
 #[test]
+fn requests_with_more_headers_than_fit_on_the_stack_verify() {
+    // 24 signed x-bce-* headers plus host, x-bce-date and authorization.
+    let mut builder = Request::get("http://h/v2/keypair");
+    for n in (0..24).rev() {
+        builder = builder.header(format!("x-bce-meta-{n:02}"), format!("v{n}"));
+    }
+    let mut request = builder.body(()).expect("valid request");
+    sign_http_request(&mut request, &creds(), time(), &SigningSettings::default()).expect("signed");
+    let canonical = verify_http(&request).expect("verifies");
+    let lines: Vec<&str> = canonical.lines().skip(3).collect();
+    assert_eq!(lines.len(), 26, "{canonical}");
+    assert_eq!(lines[1], "x-bce-date:2026-11-24T10%3A00%3A00Z");
+    assert_eq!(lines[2], "x-bce-meta-00:v0");
+    assert_eq!(lines[25], "x-bce-meta-23:v23");
+}
+
+#[test]
 fn python_profile_signs_the_raw_path() {
     // The Python SDK signs the path it sends, unencoded (auth-v1.md §4).
     let mut request = Request::get("http://h/v2/keypair/k-a:b~c*d")
