@@ -54,11 +54,21 @@ pub(crate) struct Args {
     /// Skip `cargo build --release` (use binaries already built).
     #[arg(long)]
     no_build: bool,
+    /// Count instructions under callgrind instead of measuring throughput with `wrk`:
+    /// signing, verifying and `Simulator::handle`, the same on any machine load.
+    #[arg(long)]
+    instructions: bool,
+    /// With `--instructions`: a table printed by an earlier run, to compare against.
+    #[arg(long, requires = "instructions")]
+    baseline: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
-    check_wrk()?;
     let root = workspace_root();
+    if args.instructions {
+        return crate::instructions::run(&root, args.baseline.as_deref());
+    }
+    check_wrk()?;
     if !args.no_build {
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .current_dir(&root)

@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 
 mod bench;
 mod conformance;
+mod instructions;
 mod interop;
 
 #[derive(Parser)]

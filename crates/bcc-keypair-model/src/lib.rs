@@ -63,6 +63,7 @@ mod id;
 mod keypair;
 mod list;
 mod name;
+mod operation;
 mod public_key;
 mod string_type;
 
@@ -83,4 +84,5 @@ pub use id::{InstanceId, KeypairId, MAX_ID_CHARS};
 pub use keypair::KeypairModel;
 pub use list::{ListKeypairsQuery, ListKeypairsResponse, MAX_KEYS_LIMIT, effective_max_keys};
 pub use name::KeypairName;
+pub use operation::Operation;
 pub use public_key::{KeyAlgorithm, KeyPolicy, PublicKey};
