@@ -252,52 +252,65 @@ impl RawRequest<'_> {
             .host
             .clone()
             .unwrap_or_else(|| sender.authority.clone());
-        let query = match &self.raw_query {
-            Some(raw) => parse_query(raw),
-            None => self.query.clone(),
-        };
-        let wire_query = match &self.raw_query {
-            Some(raw) => raw.clone(),
-            None => encode_query(&self.query, self.style),
-        };
         let body = self.body.clone().unwrap_or_default();
         let time = signing_clock() + self.time_offset;
 
-        let mut headers: Vec<(String, String)> = vec![("host".into(), host.clone())];
-        match self.style {
-            SdkStyle::Python => {
-                headers.push(("content-length".into(), body.len().to_string()));
-            }
-            SdkStyle::Go => {
-                headers.push((
-                    "content-type".into(),
-                    "application/json;charset=utf-8".into(),
-                ));
-                if !body.is_empty() {
-                    headers.push(("content-length".into(), body.len().to_string()));
-                    headers.push(("content-md5".into(), content_md5(&body)));
-                }
-            }
-            SdkStyle::Java => {
-                // Java sends `Date` (RFC 1123) instead of `x-bce-date`.
-                headers.push((
-                    "date".into(),
-                    time.format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
-                ));
-                headers.push((
-                    "content-type".into(),
-                    "application/json; charset=utf-8".into(),
-                ));
-                if !body.is_empty() {
-                    headers.push(("content-length".into(), body.len().to_string()));
-                }
-            }
-        }
+        let mut headers = sdk_headers(self.style, host, &body, time);
         headers.extend(self.headers.iter().cloned());
+        self.authorize(&mut headers, time)?;
+        if self.style == SdkStyle::Go {
+            // Go sends a request id it does not sign (auth-v1.md §5.3).
+            headers.push((
+                "x-bce-request-id".into(),
+                uuid::Uuid::new_v4().hyphenated().to_string(),
+            ));
+        }
 
+        let url = self.url();
+        let mut builder = sender.http.request(self.method.clone(), &url);
+        for (name, value) in &headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        let response = builder
+            .body(body)
+            .send()
+            .await
+            .context(format!("sending to {url}"))?;
+        let status = response.status().as_u16();
+        let response_headers = response
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let body = response
+            .bytes()
+            .await
+            .context("reading the response body")?;
+        Ok(RawResponse {
+            status,
+            headers: response_headers,
+            body,
+        })
+    }
+
+    /// Adds the `Authorization` header (and what signing adds) the request asks for.
+    fn authorize(
+        &self,
+        headers: &mut Vec<(String, String)>,
+        time: DateTime<Utc>,
+    ) -> Result<(), Failure> {
         match &self.authorization {
             Authorization::Signed(credentials) => {
-                let credentials = credentials.as_deref().unwrap_or(&sender.credentials);
+                let credentials = credentials.as_deref().unwrap_or(&self.sender.credentials);
+                let query = match &self.raw_query {
+                    Some(raw) => parse_query(raw),
+                    None => self.query.clone(),
+                };
                 let query_refs: Vec<(&str, Option<&str>)> = query
                     .iter()
                     .map(|(key, value)| (key.as_str(), value.as_deref()))
@@ -334,20 +347,18 @@ impl RawRequest<'_> {
                 headers.push(("authorization".into(), value.clone()));
             }
         }
-        if self.style == SdkStyle::Go {
-            // Go sends a request id it does not sign (auth-v1.md §5.3).
-            headers.push((
-                "x-bce-request-id".into(),
-                uuid::Uuid::new_v4().hyphenated().to_string(),
-            ));
-        }
+        Ok(())
+    }
 
-        let base = match (&self.host, sender.connect_to_host_override) {
+    /// The URL the request goes to: the path encoded unless sent verbatim, the query as given
+    /// or encoded in the SDK's style.
+    fn url(&self) -> String {
+        let base = match (&self.host, self.sender.connect_to_host_override) {
             (Some(host), true) => {
-                let scheme = sender.base_url.split("://").next().unwrap_or("https");
+                let scheme = self.sender.base_url.split("://").next().unwrap_or("https");
                 format!("{scheme}://{host}")
             }
-            _ => sender.base_url.clone(),
+            _ => self.sender.base_url.clone(),
         };
         let mut url = if self.verbatim_path {
             format!("{base}{}", self.path)
@@ -357,41 +368,56 @@ impl RawRequest<'_> {
                 utf8_percent_encode(&self.path, URI_ENCODE_EXCEPT_SLASH)
             )
         };
+        let wire_query = match &self.raw_query {
+            Some(raw) => raw.clone(),
+            None => encode_query(&self.query, self.style),
+        };
         if !wire_query.is_empty() {
             url.push('?');
             url.push_str(&wire_query);
         }
-
-        let mut builder = sender.http.request(self.method.clone(), &url);
-        for (name, value) in &headers {
-            builder = builder.header(name.as_str(), value.as_str());
-        }
-        let response = builder
-            .body(body)
-            .send()
-            .await
-            .context(format!("sending to {url}"))?;
-        let status = response.status().as_u16();
-        let response_headers = response
-            .headers()
-            .iter()
-            .map(|(name, value)| {
-                (
-                    name.as_str().to_owned(),
-                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
-        let body = response
-            .bytes()
-            .await
-            .context("reading the response body")?;
-        Ok(RawResponse {
-            status,
-            headers: response_headers,
-            body,
-        })
+        url
     }
+}
+
+/// The headers an official SDK of `style` sends before signing (keypair-api.md §3).
+fn sdk_headers(
+    style: SdkStyle,
+    host: String,
+    body: &[u8],
+    time: DateTime<Utc>,
+) -> Vec<(String, String)> {
+    let mut headers: Vec<(String, String)> = vec![("host".into(), host)];
+    match style {
+        SdkStyle::Python => {
+            headers.push(("content-length".into(), body.len().to_string()));
+        }
+        SdkStyle::Go => {
+            headers.push((
+                "content-type".into(),
+                "application/json;charset=utf-8".into(),
+            ));
+            if !body.is_empty() {
+                headers.push(("content-length".into(), body.len().to_string()));
+                headers.push(("content-md5".into(), content_md5(body)));
+            }
+        }
+        SdkStyle::Java => {
+            // Java sends `Date` (RFC 1123) instead of `x-bce-date`.
+            headers.push((
+                "date".into(),
+                time.format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
+            ));
+            headers.push((
+                "content-type".into(),
+                "application/json; charset=utf-8".into(),
+            ));
+            if !body.is_empty() {
+                headers.push(("content-length".into(), body.len().to_string()));
+            }
+        }
+    }
+    headers
 }
 
 /// A whole response.

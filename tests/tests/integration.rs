@@ -6,4 +6,5 @@ mod integration {
     pub(crate) mod conformance;
     pub(crate) mod fingerprint;
     pub(crate) mod signing;
+    pub(crate) mod tidy;
 }

@@ -24,6 +24,10 @@ use anyhow::{Context as _, bail};
 use bce_auth::{Credentials, SignableRequest, SigningSettings};
 use chrono::{DateTime, Utc};
 
+mod wrk;
+
+use wrk::{WrkResult, check_wrk, wrk};
+
 const ACCESS_KEY: &str = "bench-access-key";
 const SECRET_KEY: &str = "bench-secret-key";
 
@@ -124,14 +128,26 @@ fn measure(args: &Args, release: &Path, work: &Path) -> anyhow::Result<String> {
         figures.push(measure_get(args, release, work, workers)?);
     }
     let create = measure_create(args, release, work)?;
-    let (burst, sustained) = (create.burst, &create.sustained);
     let mut report = String::new();
+    write_table(&mut report, &figures, &create.sustained, cpus)?;
+    write_ratios(&mut report, &figures, args.rounds.max(1))?;
+    write_create_and_latency(&mut report, &figures, &create)?;
+    Ok(report)
+}
+
+/// The Markdown table of throughput and latency.
+fn write_table(
+    report: &mut String,
+    figures: &[GetFigures],
+    sustained: &WrkResult,
+    cpus: usize,
+) -> anyhow::Result<()> {
     writeln!(
         report,
         "| measurement | worker threads | requests/s | p50 latency | p99 latency | non-2xx |"
     )?;
     writeln!(report, "|---|---:|---:|---:|---:|---:|")?;
-    for f in &figures {
+    for f in figures {
         for (name, r) in [
             ("simulator, signed GET /v2/keypair/{id}", &f.sim),
             ("bare hyper, same bytes", &f.bare),
@@ -149,12 +165,17 @@ fn measure(args: &Args, release: &Path, work: &Path) -> anyhow::Result<String> {
         sustained.requests_per_sec, sustained.p50, sustained.p99, sustained.non_2xx
     )?;
     writeln!(report)?;
-    for f in &figures {
+    Ok(())
+}
+
+/// Simulator ÷ bare figures of each configuration.
+fn write_ratios(report: &mut String, figures: &[GetFigures], rounds: u32) -> anyhow::Result<()> {
+    for f in figures {
         writeln!(
             report,
             "GET ratio simulator / bare hyper, {} worker thread(s), best of {} rounds each: {:.1}%",
             f.workers,
-            args.rounds.max(1),
+            rounds,
             100.0 * f.sim.requests_per_sec / f.bare.requests_per_sec
         )?;
         if let Some(median) = median(&f.round_ratios) {
@@ -182,6 +203,16 @@ fn measure(args: &Args, release: &Path, work: &Path) -> anyhow::Result<String> {
             )?;
         }
     }
+    Ok(())
+}
+
+/// Create rates, GET latency alone and during creates, start-up, and any failures.
+fn write_create_and_latency(
+    report: &mut String,
+    figures: &[GetFigures],
+    create: &CreateFigures,
+) -> anyhow::Result<()> {
+    let (burst, sustained) = (create.burst, &create.sustained);
     writeln!(
         report,
         "create burst: {} creates in {:.1} ms = {:.0} creates/s (pool full); sustained: {:.1} creates/s",
@@ -190,9 +221,9 @@ fn measure(args: &Args, release: &Path, work: &Path) -> anyhow::Result<String> {
         burst.0 as f64 / burst.1.as_secs_f64(),
         sustained.requests_per_sec
     )?;
-    for f in &figures {
+    for f in figures {
         for (name, r) in [("GET simulator", &f.sim), ("GET bare", &f.bare)] {
-            warn_if_failed(&mut report, name, r)?;
+            warn_if_failed(report, name, r)?;
         }
     }
     writeln!(
@@ -210,14 +241,10 @@ fn measure(args: &Args, release: &Path, work: &Path) -> anyhow::Result<String> {
         "simulator start-up (spawn to `listening on`): {:.1} ms",
         create.ready_after.as_secs_f64() * 1000.0
     )?;
-    warn_if_failed(&mut report, "create", sustained)?;
-    warn_if_failed(&mut report, "GET alone", &create.get_alone)?;
-    warn_if_failed(
-        &mut report,
-        "GET while creates run",
-        &create.get_during_creates,
-    )?;
-    Ok(report)
+    warn_if_failed(report, "create", sustained)?;
+    warn_if_failed(report, "GET alone", &create.get_alone)?;
+    warn_if_failed(report, "GET while creates run", &create.get_during_creates)?;
+    Ok(())
 }
 
 fn warn_if_failed(report: &mut String, name: &str, r: &WrkResult) -> anyhow::Result<()> {
@@ -257,12 +284,14 @@ fn start_simulator(args: &Args, release: &Path, workers: Option<usize>) -> anyho
 }
 
 /// Signed GET of one key pair, simulator and bare server alternating, best round of each.
-fn measure_get(
+/// Starts the simulator with one key pair and the bare server answering that key pair's
+/// bytes; returns both, the key pair's path and the signing time.
+fn start_get_servers(
     args: &Args,
     release: &Path,
     work: &Path,
     workers: usize,
-) -> anyhow::Result<GetFigures> {
+) -> anyhow::Result<(Server, Server, String, DateTime<Utc>)> {
     let sim = start_simulator(args, release, Some(workers))?;
     let now = wall_clock();
     let created = sim.signed(now, "POST", "/v2/keypair", br#"{"name":"bench"}"#)?;
@@ -288,6 +317,16 @@ fn measure_get(
             body_file.to_str().context("path")?,
         ],
     )?;
+    Ok((sim, bare, path, now))
+}
+
+fn measure_get(
+    args: &Args,
+    release: &Path,
+    work: &Path,
+    workers: usize,
+) -> anyhow::Result<GetFigures> {
+    let (sim, bare, path, now) = start_get_servers(args, release, work, workers)?;
     sim.wait_for_keys(args.pool_size, Duration::from_secs(120))?;
     let get_script = work.join("get.lua");
     std::fs::write(&get_script, sim.lua("GET", &path, None, now)?)?;
@@ -402,18 +441,6 @@ fn measure_create(args: &Args, release: &Path, work: &Path) -> anyhow::Result<Cr
         get_alone,
         get_during_creates,
     })
-}
-
-fn check_wrk() -> anyhow::Result<()> {
-    match Command::new("wrk").arg("--version").output() {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            bail!(
-                "`wrk` is not installed; install it with `apt-get install -y wrk` (or your package manager)"
-            )
-        }
-        Err(e) => Err(e).context("running wrk"),
-    }
 }
 
 fn workspace_root() -> PathBuf {
@@ -691,79 +718,6 @@ fn best(previous: Option<WrkResult>, next: WrkResult) -> WrkResult {
         Some(previous) if previous.requests_per_sec >= next.requests_per_sec => previous,
         _ => next,
     }
-}
-
-struct WrkResult {
-    requests_per_sec: f64,
-    /// Requests completed in the run.
-    requests: u64,
-    p50: String,
-    p99: String,
-    non_2xx: u64,
-    errors: u64,
-}
-
-fn wrk(
-    addr: SocketAddr,
-    script: &Path,
-    threads: u32,
-    connections: u32,
-    seconds: u64,
-    timeout_secs: u64,
-) -> anyhow::Result<WrkResult> {
-    let output = Command::new("wrk")
-        .args([
-            "-t",
-            &threads.to_string(),
-            "-c",
-            &connections.max(threads).to_string(),
-            "-d",
-            &format!("{seconds}s"),
-            "--timeout",
-            &format!("{timeout_secs}s"),
-            "--latency",
-            "-s",
-        ])
-        .arg(script)
-        .arg(format!("http://{addr}"))
-        .output()
-        .context("running wrk")?;
-    let text = String::from_utf8_lossy(&output.stdout).into_owned();
-    if !output.status.success() {
-        bail!(
-            "wrk failed: {text}{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    let field = |prefix: &str| {
-        text.lines()
-            .map(str::trim)
-            .find_map(|l| l.strip_prefix(prefix))
-            .map(|rest| rest.trim().to_owned())
-    };
-    let requests_per_sec = field("Requests/sec:")
-        .context("wrk printed no Requests/sec")?
-        .parse()?;
-    let non_2xx = field("Non-2xx or 3xx responses:").map_or(Ok(0), |n| n.parse())?;
-    let errors = field("Socket errors:").map_or(0, |s| {
-        s.split(',')
-            .filter_map(|part| part.split_whitespace().nth(1)?.parse::<u64>().ok())
-            .sum()
-    });
-    // "  365905 requests in 5.00s, 142.13MB read"
-    let requests = text
-        .lines()
-        .find_map(|l| l.trim().split_once(" requests in ").map(|(n, _)| n))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or(0);
-    Ok(WrkResult {
-        requests_per_sec,
-        requests,
-        p50: field("50%").unwrap_or_default(),
-        p99: field("99%").unwrap_or_default(),
-        non_2xx,
-        errors,
-    })
 }
 
 #[cfg(test)]
