@@ -351,8 +351,7 @@ pub fn rename_keypair_request(
     id: &KeypairId,
     name: &KeypairName,
 ) -> Result<OperationRequest, Error> {
-    OperationRequest::new(Operation::RenameKeypair, Some(id))
-        .json(&RenameKeypairRequest::new(name))
+    OperationRequest::new(Operation::RenameKeypair, Some(id)).json(&RenameKeypairRequest::new(name))
 }
 
 /// `PUT /v2/keypair/{id}?updateDesc` with `{"description"}` (`keypair-api.md` §6.9); an empty
