@@ -426,10 +426,9 @@ fn decode_json<T: DeserializeOwned>(
 ///
 /// A body that is the documented `{"requestId","code","message"}` object gives the code and
 /// message. Any other body — empty, HTML from a proxy, JSON without a `code` — still makes a
-/// service error: the code is derived from the status the way the Go SDK does it (400
-/// `InvalidHTTPRequest`, 403 `AccessDenied`, 412 `PreconditionFailed`, 500 `InternalError`,
-/// otherwise the status reason without spaces, e.g. `ServiceUnavailable`, kept as
-/// [`ErrorCode::Unknown`]), and the message is the start of the body or the status reason.
+/// service error: the code is derived from the status the way the Go SDK does it
+/// ([`ErrorCode::for_status`]), and the message is the start of the body or the status
+/// reason.
 /// The request id is the body's `requestId`, else the `x-bce-request-id` header.
 #[must_use]
 pub fn service_error(response: &http::Response<Bytes>) -> ServiceError {
@@ -453,24 +452,10 @@ pub fn service_error(response: &http::Response<Bytes>) -> ServiceError {
         }
         None => ServiceError::new(
             status.as_u16(),
-            code_from_status(status),
+            ErrorCode::for_status(status.as_u16(), status.canonical_reason()),
             message_from_raw_body(status, response.body()),
             header_id,
         ),
-    }
-}
-
-/// Go SDK rule for error bodies without a code (`errors.md` §1).
-fn code_from_status(status: http::StatusCode) -> ErrorCode {
-    match status.as_u16() {
-        400 => ErrorCode::InvalidHttpRequest,
-        403 => ErrorCode::AccessDenied,
-        412 => ErrorCode::PreconditionFailed,
-        500 => ErrorCode::InternalError,
-        _ => ErrorCode::Unknown(status.canonical_reason().map_or_else(
-            || format!("Http{}", status.as_u16()),
-            |r| r.replace(' ', ""),
-        )),
     }
 }
 
