@@ -10,7 +10,7 @@
 //! export BCE_ACCESS_KEY_ID=… BCE_SECRET_ACCESS_KEY=…
 //! bcc-keypair --region bj create --name deploy --private-key-file deploy.pem
 //! bcc-keypair --region bj --json list --max-keys 20
-//! bcc-keypair --endpoint http://127.0.0.1:8080 get k-AbCd1234     # the simulator
+//! bcc-keypair --endpoint http://127.0.0.1:8480 get k-AbCd1234     # the simulator
 //! ```
 //!
 //! The binary has no features of its own; it uses the client's `reqwest` transport.
@@ -51,7 +51,7 @@ struct ConnectionArgs {
         env = "BCC_ENDPOINT",
         global = true,
         conflicts_with = "region",
-        help = "Service URL, e.g. https://bcc.bj.baidubce.com or http://127.0.0.1:8080"
+        help = "Service URL, e.g. https://bcc.bj.baidubce.com or http://127.0.0.1:8480"
     )]
     endpoint: Option<String>,
     /// Region; the endpoint is `https://bcc.{region}.baidubce.com`.
