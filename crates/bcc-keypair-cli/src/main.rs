@@ -10,7 +10,7 @@
 //! export BCE_ACCESS_KEY_ID=… BCE_SECRET_ACCESS_KEY=…
 //! bcc-keypair --region bj create --name deploy --private-key-file deploy.pem
 //! bcc-keypair --region bj --json list --max-keys 20
-//! bcc-keypair --endpoint http://127.0.0.1:8080 get k-AbCd1234     # the simulator
+//! bcc-keypair --endpoint http://127.0.0.1:8480 get k-AbCd1234     # the simulator
 //! ```
 //!
 //! The binary has no features of its own; it uses the client's `reqwest` transport.
@@ -18,7 +18,7 @@
 mod output;
 mod private_key;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
@@ -51,7 +51,7 @@ struct ConnectionArgs {
         env = "BCC_ENDPOINT",
         global = true,
         conflicts_with = "region",
-        help = "Service URL, e.g. https://bcc.bj.baidubce.com or http://127.0.0.1:8080"
+        help = "Service URL, e.g. https://bcc.bj.baidubce.com or http://127.0.0.1:8480"
     )]
     endpoint: Option<String>,
     /// Region; the endpoint is `https://bcc.{region}.baidubce.com`.
@@ -232,7 +232,7 @@ fn optional_description(description: Option<String>) -> Result<Option<KeypairDes
     Ok(description.map(KeypairDescription::new).transpose()?)
 }
 
-fn instance_ids(ids: Vec<String>) -> Result<Vec<InstanceId>> {
+fn parse_instance_ids(ids: Vec<String>) -> Result<Vec<InstanceId>> {
     Ok(ids
         .into_iter()
         .map(|id| InstanceId::new(id.trim()))
@@ -240,7 +240,7 @@ fn instance_ids(ids: Vec<String>) -> Result<Vec<InstanceId>> {
 }
 
 async fn run(cli: Cli) -> Result<()> {
-    let json = cli.json;
+    let (json, connection) = (cli.json, &cli.connection);
     // Validate inputs before connecting: bad input is refused with the service's code.
     match cli.command {
         Command::Create {
@@ -251,42 +251,9 @@ async fn run(cli: Cli) -> Result<()> {
         } => {
             let name = KeypairName::new(name)?;
             let description = optional_description(description)?;
-            let client = client(&cli.connection)?;
-            // Open the key file before creating the key pair, so that an existing file or a
-            // bad path is refused before the cloud makes a key pair whose private key would
-            // then be lost.
-            let mut key_file = private_key_file
-                .as_deref()
-                .map(|path| private_key::PrivateKeyFile::create(path, force))
-                .transpose()?;
-            let keypair = match client.create_keypair(name, description).await {
-                Ok(keypair) => keypair,
-                Err(error) => {
-                    if let Some(file) = key_file.take() {
-                        file.discard();
-                    }
-                    return Err(error.into());
-                }
-            };
-            match key_file {
-                Some(file) => {
-                    let private_key = keypair
-                        .private_key
-                        .as_deref()
-                        .context("the service returned no private key")?;
-                    let path = file.write(private_key)?;
-                    output::print_keypair(&keypair, json, false)?;
-                    if !json {
-                        use std::io::Write;
-                        writeln!(
-                            std::io::stdout().lock(),
-                            "private key written to {}",
-                            path.display()
-                        )?;
-                    }
-                }
-                None => output::print_keypair(&keypair, json, true)?,
-            }
+            let client = client(connection)?;
+            let key_file = private_key_file.as_deref().map(|path| (path, force));
+            create_keypair(&client, name, description, key_file, json).await?;
         }
         Command::Import {
             name,
@@ -296,16 +263,9 @@ async fn run(cli: Cli) -> Result<()> {
         } => {
             let name = KeypairName::new(name)?;
             let description = optional_description(description)?;
-            let text = match (public_key, public_key_file) {
-                (Some(text), _) => text,
-                (None, Some(path)) => std::fs::read_to_string(&path)
-                    .with_context(|| format!("reading {}", path.display()))?,
-                (None, None) => bail!("pass --public-key or --public-key-file"),
-            };
-            let public_key = PublicKey::parse(&text)?;
-            let keypair = client(&cli.connection)?
-                .import_keypair(name, description, public_key)
-                .await?;
+            let public_key = read_public_key(public_key, public_key_file)?;
+            let client = client(connection)?;
+            let keypair = client.import_keypair(name, description, public_key).await?;
             output::print_keypair(&keypair, json, false)?;
         }
         Command::List {
@@ -314,62 +274,120 @@ async fn run(cli: Cli) -> Result<()> {
             name,
             all,
         } => {
-            let client = client(&cli.connection)?;
             let list = ListKeypairs {
                 marker,
                 max_keys,
                 name,
             };
-            if all {
-                let keypairs: Vec<_> = client.list_all_keypairs_from(list).try_collect().await?;
-                output::print_keypairs(&keypairs, None, json)?;
-            } else {
-                let page = client.list_keypairs(&list).await?;
-                output::print_page(&page, json)?;
-            }
+            list_keypairs(&client(connection)?, list, all, json).await?;
         }
         Command::Get { id } => {
             let id = KeypairId::new(id)?;
-            let keypair = client(&cli.connection)?.get_keypair(&id).await?;
+            let keypair = client(connection)?.get_keypair(&id).await?;
             output::print_keypair(&keypair, json, false)?;
         }
-        Command::Attach {
-            id,
-            instance_ids: ids,
-        } => {
+        Command::Attach { id, instance_ids } => {
             let id = KeypairId::new(id)?;
-            let ids = instance_ids(ids)?;
-            client(&cli.connection)?.attach_keypair(&id, &ids).await?;
+            let ids = parse_instance_ids(instance_ids)?;
+            client(connection)?.attach_keypair(&id, &ids).await?;
             output::print_done(json, "attached", &id)?;
         }
-        Command::Detach {
-            id,
-            instance_ids: ids,
-        } => {
+        Command::Detach { id, instance_ids } => {
             let id = KeypairId::new(id)?;
-            let ids = instance_ids(ids)?;
-            client(&cli.connection)?.detach_keypair(&id, &ids).await?;
+            let ids = parse_instance_ids(instance_ids)?;
+            client(connection)?.detach_keypair(&id, &ids).await?;
             output::print_done(json, "detached", &id)?;
         }
         Command::Delete { id } => {
             let id = KeypairId::new(id)?;
-            client(&cli.connection)?.delete_keypair(&id).await?;
+            client(connection)?.delete_keypair(&id).await?;
             output::print_done(json, "deleted", &id)?;
         }
         Command::Rename { id, name } => {
             let id = KeypairId::new(id)?;
             let name = KeypairName::new(name)?;
-            client(&cli.connection)?.rename_keypair(&id, name).await?;
+            client(connection)?.rename_keypair(&id, name).await?;
             output::print_done(json, "renamed", &id)?;
         }
         Command::UpdateDescription { id, description } => {
             let id = KeypairId::new(id)?;
             let description = KeypairDescription::new(description)?;
-            client(&cli.connection)?
-                .update_keypair_description(&id, description)
-                .await?;
+            let client = client(connection)?;
+            client.update_keypair_description(&id, description).await?;
             output::print_done(json, "description updated", &id)?;
         }
     }
     Ok(())
+}
+
+/// `create`: makes the key pair and writes its private key to `key_file` (a path and
+/// whether to overwrite it), or prints it once when there is no file.
+async fn create_keypair(
+    client: &Client<ReqwestTransport>,
+    name: KeypairName,
+    description: Option<KeypairDescription>,
+    key_file: Option<(&Path, bool)>,
+    json: bool,
+) -> Result<()> {
+    // Open the key file before creating the key pair, so that an existing file or a bad
+    // path is refused before the cloud makes a key pair whose private key would then be
+    // lost.
+    let mut key_file = key_file
+        .map(|(path, force)| private_key::PrivateKeyFile::create(path, force))
+        .transpose()?;
+    let keypair = match client.create_keypair(name, description).await {
+        Ok(keypair) => keypair,
+        Err(error) => {
+            if let Some(file) = key_file.take() {
+                file.discard();
+            }
+            return Err(error.into());
+        }
+    };
+    let Some(file) = key_file else {
+        return output::print_keypair(&keypair, json, true);
+    };
+    let private_key = keypair
+        .private_key
+        .as_deref()
+        .context("the service returned no private key")?;
+    let path = file.write(private_key)?;
+    output::print_keypair(&keypair, json, false)?;
+    if !json {
+        use std::io::Write;
+        writeln!(
+            std::io::stdout().lock(),
+            "private key written to {}",
+            path.display()
+        )?;
+    }
+    Ok(())
+}
+
+/// The public key of `import`, given inline or in a file.
+fn read_public_key(text: Option<String>, file: Option<PathBuf>) -> Result<PublicKey> {
+    let text = match (text, file) {
+        (Some(text), _) => text,
+        (None, Some(path)) => {
+            std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?
+        }
+        (None, None) => bail!("pass --public-key or --public-key-file"),
+    };
+    Ok(PublicKey::parse(&text)?)
+}
+
+/// `list`: one page, or with `all` every page from `list`'s marker on.
+async fn list_keypairs(
+    client: &Client<ReqwestTransport>,
+    list: ListKeypairs,
+    all: bool,
+    json: bool,
+) -> Result<()> {
+    if all {
+        let keypairs: Vec<_> = client.list_all_keypairs_from(list).try_collect().await?;
+        output::print_keypairs(&keypairs, None, json)
+    } else {
+        let page = client.list_keypairs(&list).await?;
+        output::print_page(&page, json)
+    }
 }

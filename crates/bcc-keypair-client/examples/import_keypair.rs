@@ -3,7 +3,7 @@
 //! Run against the simulator:
 //!
 //! ```text
-//! cargo run -p bcc-keypair-sim -- --listen 127.0.0.1:8080      # in another terminal
+//! cargo run -p bcc-keypair-sim -- --listen 127.0.0.1:8480      # in another terminal
 //! cargo run -p bcc-keypair-client --example import_keypair [PUBLIC_KEY_FILE]
 //! ```
 //!

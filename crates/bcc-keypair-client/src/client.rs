@@ -227,7 +227,7 @@ impl<T: Transport> Client<T> {
 
     /// Binds the key pair to instances, replacing any key pair they hold
     /// (`keypair-api.md` §6.5). Not retried after an uncertain delivery (see
-    /// [`Operation::is_idempotent`]).
+    /// [`Operation::is_retry_safe`]).
     ///
     /// # Errors
     ///
@@ -378,5 +378,5 @@ fn should_retry(operation: Operation, error: &Error) -> bool {
 /// for an operation that is harmless to repeat; a request the transport cannot send never.
 fn transport_error_is_retryable(operation: Operation, error: &TransportError) -> bool {
     error.is_retry_safe()
-        || (error.kind() != TransportErrorKind::InvalidRequest && operation.is_idempotent())
+        || (error.kind() != TransportErrorKind::InvalidRequest && operation.is_retry_safe())
 }

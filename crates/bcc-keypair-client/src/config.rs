@@ -49,7 +49,7 @@ impl Endpoint {
         })
     }
 
-    /// An explicit base URL such as `https://bcc.bj.baidubce.com` or `http://127.0.0.1:8080`
+    /// An explicit base URL such as `https://bcc.bj.baidubce.com` or `http://127.0.0.1:8480`
     /// (plain HTTP is allowed, for the simulator). A trailing `/` is accepted; any other path,
     /// a query or user info is refused.
     ///

@@ -19,87 +19,15 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{DecodeError, Error, ServiceError};
 
+/// The operations are the model's, so the client, the simulator and their tests name them
+/// alike; re-exported here and at the crate root.
+pub use bcc_keypair_model::Operation;
+
 /// The collection path of every key-pair operation.
 const KEYPAIR_PATH: &str = "/v2/keypair";
 
 /// Name of the response header carrying the request id (`keypair-api.md` §1).
 pub const REQUEST_ID_HEADER: &str = "x-bce-request-id";
-
-/// One of the nine key-pair operations.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Operation {
-    /// `POST /v2/keypair`: the service generates a key pair.
-    CreateKeypair,
-    /// `PUT /v2/keypair?import`: register an existing public key.
-    ImportKeypair,
-    /// `GET /v2/keypair`: one page of key pairs.
-    ListKeypairs,
-    /// `GET /v2/keypair/{id}`.
-    GetKeypair,
-    /// `PUT /v2/keypair/{id}?attach`: bind to instances.
-    AttachKeypair,
-    /// `PUT /v2/keypair/{id}?detach`: unbind from instances.
-    DetachKeypair,
-    /// `DELETE /v2/keypair/{id}`.
-    DeleteKeypair,
-    /// `PUT /v2/keypair/{id}?rename`.
-    RenameKeypair,
-    /// `PUT /v2/keypair/{id}?updateDesc`.
-    UpdateKeypairDescription,
-}
-
-impl Operation {
-    /// Every operation, in the order of the API documentation.
-    pub const ALL: &'static [Operation] = &[
-        Operation::CreateKeypair,
-        Operation::ImportKeypair,
-        Operation::ListKeypairs,
-        Operation::GetKeypair,
-        Operation::AttachKeypair,
-        Operation::DetachKeypair,
-        Operation::DeleteKeypair,
-        Operation::RenameKeypair,
-        Operation::UpdateKeypairDescription,
-    ];
-
-    /// The operation's name as used in logs and errors, e.g. `create_keypair`.
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            Operation::CreateKeypair => "create_keypair",
-            Operation::ImportKeypair => "import_keypair",
-            Operation::ListKeypairs => "list_keypairs",
-            Operation::GetKeypair => "get_keypair",
-            Operation::AttachKeypair => "attach_keypair",
-            Operation::DetachKeypair => "detach_keypair",
-            Operation::DeleteKeypair => "delete_keypair",
-            Operation::RenameKeypair => "rename_keypair",
-            Operation::UpdateKeypairDescription => "update_keypair_description",
-        }
-    }
-
-    /// Whether sending this operation twice has the effect of sending it once, so it may be
-    /// retried after a timeout or a broken connection, when the first attempt may have
-    /// reached the service.
-    ///
-    /// Reads are harmless to repeat; rename and update description set the same value
-    /// again; detach of an instance that is no longer bound is a documented no-op
-    /// (`keypair-api.md` §6.6). Create and import carry a `clientToken`, reused by every
-    /// attempt, so the service returns the key pair of the first attempt instead of making a
-    /// second one. Attach and delete are not: a repeat after a success answers
-    /// `Keypair.AttachAttachedKeypair` or `Keypair.KeypairNotExist` and hides the success.
-    #[must_use]
-    pub fn is_idempotent(self) -> bool {
-        !matches!(self, Operation::AttachKeypair | Operation::DeleteKeypair)
-    }
-}
-
-impl fmt::Display for Operation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
 
 /// The idempotency token of one create or import call: a UUID v4, made once per call and
 /// reused by all of its attempts, so that a retry cannot make a second key pair.
@@ -185,7 +113,11 @@ pub struct OperationRequest {
 }
 
 impl OperationRequest {
-    fn new(operation: Operation, method: http::Method, id: Option<&KeypairId>) -> Self {
+    /// The request line of `operation` without its parameters: the documented method, the
+    /// collection path or the path of key pair `id`, and the action word as the first query
+    /// flag (`keypair-api.md` §2).
+    fn new(operation: Operation, id: Option<&KeypairId>) -> Self {
+        debug_assert_eq!(operation.targets_one_keypair(), id.is_some(), "{operation}");
         let (path, encoded_path) = match id {
             None => (KEYPAIR_PATH.to_owned(), KEYPAIR_PATH.to_owned()),
             Some(id) => (
@@ -193,19 +125,15 @@ impl OperationRequest {
                 format!("{KEYPAIR_PATH}/{}", encode_path_segment(id.as_str())),
             ),
         };
+        let action_flag = operation.action().map(|action| (action.to_owned(), None));
         Self {
             operation,
-            method,
+            method: http_method(operation),
             path,
             encoded_path,
-            query: Vec::new(),
+            query: action_flag.into_iter().collect(),
             body: None,
         }
-    }
-
-    fn flag(mut self, name: &str) -> Self {
-        self.query.push((name.to_owned(), None));
-        self
     }
 
     fn param(mut self, name: &str, value: impl Into<String>) -> Self {
@@ -298,6 +226,13 @@ impl OperationRequest {
     }
 }
 
+/// The model writes the method as text, having no `http` dependency; every method it names
+/// is a standard one, which `http` turns into its constant without allocating.
+fn http_method(operation: Operation) -> http::Method {
+    http::Method::from_bytes(operation.method().as_bytes())
+        .expect("the model names only standard HTTP methods")
+}
+
 /// `UriEncode` of one path segment. `.` is unreserved and would stay, but a segment of only
 /// dots would be removed by URL normalisation in some HTTP stacks; the service decodes the
 /// path once, so `%2E` reaches it as the same id and the same canonical path.
@@ -326,7 +261,7 @@ pub fn create_keypair_request(
         description: Some(description.map_or_else(String::new, |d| d.as_str().to_owned())),
         ..CreateKeypairRequest::new(name, None)
     };
-    OperationRequest::new(Operation::CreateKeypair, http::Method::POST, None)
+    OperationRequest::new(Operation::CreateKeypair, None)
         .param("clientToken", token.as_str())
         .json(&body)
 }
@@ -347,8 +282,7 @@ pub fn import_keypair_request(
         description: Some(description.map_or_else(String::new, |d| d.as_str().to_owned())),
         ..ImportKeypairRequest::new(name, None, public_key)
     };
-    OperationRequest::new(Operation::ImportKeypair, http::Method::PUT, None)
-        .flag("import")
+    OperationRequest::new(Operation::ImportKeypair, None)
         .param("clientToken", token.as_str())
         .json(&body)
 }
@@ -357,7 +291,7 @@ pub fn import_keypair_request(
 /// (`keypair-api.md` §6.3).
 #[must_use]
 pub fn list_keypairs_request(list: &ListKeypairs) -> OperationRequest {
-    let mut request = OperationRequest::new(Operation::ListKeypairs, http::Method::GET, None);
+    let mut request = OperationRequest::new(Operation::ListKeypairs, None);
     if let Some(marker) = list.marker.as_deref().filter(|m| !m.is_empty()) {
         request = request.param("marker", marker);
     }
@@ -373,7 +307,7 @@ pub fn list_keypairs_request(list: &ListKeypairs) -> OperationRequest {
 /// `GET /v2/keypair/{id}` (`keypair-api.md` §6.4).
 #[must_use]
 pub fn get_keypair_request(id: &KeypairId) -> OperationRequest {
-    OperationRequest::new(Operation::GetKeypair, http::Method::GET, Some(id))
+    OperationRequest::new(Operation::GetKeypair, Some(id))
 }
 
 /// `PUT /v2/keypair/{id}?attach` with `{"instanceIds":[…]}` (`keypair-api.md` §6.5).
@@ -385,8 +319,7 @@ pub fn attach_keypair_request(
     id: &KeypairId,
     instance_ids: &[InstanceId],
 ) -> Result<OperationRequest, Error> {
-    OperationRequest::new(Operation::AttachKeypair, http::Method::PUT, Some(id))
-        .flag("attach")
+    OperationRequest::new(Operation::AttachKeypair, Some(id))
         .json(&InstanceIdsRequest::new(instance_ids))
 }
 
@@ -399,15 +332,14 @@ pub fn detach_keypair_request(
     id: &KeypairId,
     instance_ids: &[InstanceId],
 ) -> Result<OperationRequest, Error> {
-    OperationRequest::new(Operation::DetachKeypair, http::Method::PUT, Some(id))
-        .flag("detach")
+    OperationRequest::new(Operation::DetachKeypair, Some(id))
         .json(&InstanceIdsRequest::new(instance_ids))
 }
 
 /// `DELETE /v2/keypair/{id}`, no body (`keypair-api.md` §6.7).
 #[must_use]
 pub fn delete_keypair_request(id: &KeypairId) -> OperationRequest {
-    OperationRequest::new(Operation::DeleteKeypair, http::Method::DELETE, Some(id))
+    OperationRequest::new(Operation::DeleteKeypair, Some(id))
 }
 
 /// `PUT /v2/keypair/{id}?rename` with `{"name"}` (`keypair-api.md` §6.8).
@@ -419,9 +351,7 @@ pub fn rename_keypair_request(
     id: &KeypairId,
     name: &KeypairName,
 ) -> Result<OperationRequest, Error> {
-    OperationRequest::new(Operation::RenameKeypair, http::Method::PUT, Some(id))
-        .flag("rename")
-        .json(&RenameKeypairRequest::new(name))
+    OperationRequest::new(Operation::RenameKeypair, Some(id)).json(&RenameKeypairRequest::new(name))
 }
 
 /// `PUT /v2/keypair/{id}?updateDesc` with `{"description"}` (`keypair-api.md` §6.9); an empty
@@ -434,13 +364,8 @@ pub fn update_keypair_description_request(
     id: &KeypairId,
     description: &KeypairDescription,
 ) -> Result<OperationRequest, Error> {
-    OperationRequest::new(
-        Operation::UpdateKeypairDescription,
-        http::Method::PUT,
-        Some(id),
-    )
-    .flag("updateDesc")
-    .json(&UpdateKeypairDescriptionRequest::new(description))
+    OperationRequest::new(Operation::UpdateKeypairDescription, Some(id))
+        .json(&UpdateKeypairDescriptionRequest::new(description))
 }
 
 /// Reads the `{"keypair": …}` body of create, import and get.
@@ -501,10 +426,9 @@ fn decode_json<T: DeserializeOwned>(
 ///
 /// A body that is the documented `{"requestId","code","message"}` object gives the code and
 /// message. Any other body — empty, HTML from a proxy, JSON without a `code` — still makes a
-/// service error: the code is derived from the status the way the Go SDK does it (400
-/// `InvalidHTTPRequest`, 403 `AccessDenied`, 412 `PreconditionFailed`, 500 `InternalError`,
-/// otherwise the status reason without spaces, e.g. `ServiceUnavailable`, kept as
-/// [`ErrorCode::Unknown`]), and the message is the start of the body or the status reason.
+/// service error: the code is derived from the status the way the Go SDK does it
+/// ([`ErrorCode::for_status`]), and the message is the start of the body or the status
+/// reason.
 /// The request id is the body's `requestId`, else the `x-bce-request-id` header.
 #[must_use]
 pub fn service_error(response: &http::Response<Bytes>) -> ServiceError {
@@ -528,24 +452,10 @@ pub fn service_error(response: &http::Response<Bytes>) -> ServiceError {
         }
         None => ServiceError::new(
             status.as_u16(),
-            code_from_status(status),
+            ErrorCode::for_status(status.as_u16(), status.canonical_reason()),
             message_from_raw_body(status, response.body()),
             header_id,
         ),
-    }
-}
-
-/// Go SDK rule for error bodies without a code (`errors.md` §1).
-fn code_from_status(status: http::StatusCode) -> ErrorCode {
-    match status.as_u16() {
-        400 => ErrorCode::InvalidHttpRequest,
-        403 => ErrorCode::AccessDenied,
-        412 => ErrorCode::PreconditionFailed,
-        500 => ErrorCode::InternalError,
-        _ => ErrorCode::Unknown(status.canonical_reason().map_or_else(
-            || format!("Http{}", status.as_u16()),
-            |r| r.replace(' ', ""),
-        )),
     }
 }
 
@@ -584,4 +494,16 @@ pub fn header_request_id(response: &http::Response<Bytes>) -> Option<String> {
 #[must_use]
 pub fn is_retryable_service_error(error: &ServiceError) -> bool {
     matches!(error.status, 500 | 502 | 503 | 504) || error.code == ErrorCode::RequestExpired
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Operation, http_method};
+
+    #[test]
+    fn every_operation_has_the_http_method_the_model_names() {
+        for op in Operation::ALL {
+            assert_eq!(http_method(op).as_str(), op.method(), "{op}");
+        }
+    }
 }

@@ -236,6 +236,28 @@ impl ErrorCode {
         format!("Request has expired. Timestamp date is {date}.")
     }
 
+    /// The code a client gives an error response whose body names none: empty, HTML from
+    /// a proxy, JSON without `code` (`errors.md` §1, the Go SDK's rule). 400 is
+    /// `InvalidHTTPRequest`, 403 `AccessDenied`, 412 `PreconditionFailed`, 500
+    /// `InternalError`; any other status becomes [`ErrorCode::Unknown`] holding its reason
+    /// phrase without spaces (`Service Unavailable` gives `ServiceUnavailable`), or
+    /// `Http<status>` when the status has no reason phrase.
+    ///
+    /// `reason_phrase` is the status's canonical reason (`http::StatusCode::canonical_reason`);
+    /// this crate has no HTTP dependency to look it up itself.
+    pub fn for_status(status: u16, reason_phrase: Option<&str>) -> ErrorCode {
+        match status {
+            400 => ErrorCode::InvalidHttpRequest,
+            403 => ErrorCode::AccessDenied,
+            412 => ErrorCode::PreconditionFailed,
+            500 => ErrorCode::InternalError,
+            _ => ErrorCode::Unknown(reason_phrase.map_or_else(
+                || format!("Http{status}"),
+                |reason| reason.split_whitespace().collect(),
+            )),
+        }
+    }
+
     /// Parses a wire code. Never fails: an unrecognised code becomes [`ErrorCode::Unknown`].
     ///
     /// Matching is exact (case-sensitive), as the service spells codes one way only.
@@ -332,6 +354,30 @@ mod tests {
         assert_eq!(code.status(), 500);
         // Matching is exact: a differently cased known code is not that code.
         assert!(!ErrorCode::from_wire("malformedjson").is_known());
+    }
+
+    #[test]
+    fn a_status_without_a_code_in_the_body_gets_the_go_sdk_code() {
+        let check = |status: u16, reason: Option<&str>, expected: ErrorCode| {
+            assert_eq!(ErrorCode::for_status(status, reason), expected, "{status}");
+        };
+        check(400, Some("Bad Request"), ErrorCode::InvalidHttpRequest);
+        check(403, Some("Forbidden"), ErrorCode::AccessDenied);
+        check(
+            412,
+            Some("Precondition Failed"),
+            ErrorCode::PreconditionFailed,
+        );
+        check(500, None, ErrorCode::InternalError);
+        let unknown = |code: &str| ErrorCode::Unknown(code.to_owned());
+        check(404, Some("Not Found"), unknown("NotFound"));
+        check(
+            503,
+            Some("Service Unavailable"),
+            unknown("ServiceUnavailable"),
+        );
+        check(502, Some("Bad Gateway"), unknown("BadGateway"));
+        check(599, None, unknown("Http599"));
     }
 
     #[test]

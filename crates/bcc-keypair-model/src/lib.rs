@@ -4,6 +4,8 @@
 //!
 //! * [`ErrorCode`]: every error code with its HTTP status and message, the single source
 //!   of truth for both ends (`errors.md` §2, §3), and [`ErrorBody`], the error response;
+//! * [`Operation`]: the nine operations with their method, action word and retry safety,
+//!   the names the client and the simulator share (`keypair-api.md` §2);
 //! * the request and response bodies of the nine operations ([`CreateKeypairRequest`],
 //!   [`KeypairResponse`], [`ListKeypairsResponse`], [`InstanceIdsRequest`], …) and
 //!   [`KeypairModel`], with the exact JSON names and lenient readers;

@@ -151,14 +151,21 @@ async fn create_writes_the_private_key_with_mode_0600_and_never_overwrites_silen
     );
     assert_eq!(keypair_names(&server).await, ["deploy"]);
 
-    // --force replaces it, still 0600, even if the old file was more open.
+    force_replaces_the_key_file(&server, &key_path).await;
+    server.shutdown().await;
+}
+
+/// `create --force` over the existing key file of `deploy`: a second key pair, its key in
+/// the file, mode 0600 again even if the old file was more open.
+async fn force_replaces_the_key_file(server: &RunningServer, key_path: &Path) {
+    let key_arg = key_path.to_str().expect("utf-8 path");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&key_path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        std::fs::set_permissions(key_path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
     }
     let forced = run(
-        &server,
+        server,
         &[
             "create",
             "--name",
@@ -170,15 +177,14 @@ async fn create_writes_the_private_key_with_mode_0600_and_never_overwrites_silen
     )
     .await;
     assert_success(&forced);
-    let replaced = std::fs::read_to_string(&key_path).expect("key file");
+    let replaced = std::fs::read_to_string(key_path).expect("key file");
     assert!(replaced.contains("PRIVATE KEY-----"));
     #[cfg(unix)]
-    assert_eq!(mode(&key_path), 0o600);
+    assert_eq!(mode(key_path), 0o600);
 
-    let mut names = keypair_names(&server).await;
+    let mut names = keypair_names(server).await;
     names.sort();
     assert_eq!(names, ["deploy", "second"]);
-    server.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

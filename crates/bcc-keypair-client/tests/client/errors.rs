@@ -28,8 +28,27 @@ type ErrorCase = (
 
 #[test]
 fn error_bodies_decode_to_status_code_message_and_request_id() {
-    // (status, header id, body) -> (code, message, request id)
-    let cases: &[ErrorCase] = &[
+    for (status, header_id, body, code, message, request_id) in documented_error_bodies()
+        .iter()
+        .chain(&bodies_without_a_code())
+    {
+        let error = service_error(&response(*status, *header_id, body));
+        assert_eq!(
+            error,
+            ServiceError::new(
+                *status,
+                code.clone(),
+                *message,
+                request_id.map(str::to_owned)
+            ),
+            "status {status}, body {body:?}"
+        );
+    }
+}
+
+/// The documented three-field bodies.
+fn documented_error_bodies() -> Vec<ErrorCase> {
+    vec![
         // The documented three-field body; the body's requestId wins over the header.
         (
             404,
@@ -64,7 +83,12 @@ fn error_bodies_decode_to_status_code_message_and_request_id() {
             "Request has expired. Timestamp date is 2026-11-24T10:19:55Z.",
             Some("r"),
         ),
-        // Not the three-field JSON: still a service error, code from the status (Go rule).
+    ]
+}
+
+/// Not the three-field JSON: still a service error, code from the status (Go rule).
+fn bodies_without_a_code() -> Vec<ErrorCase> {
+    vec![
         (
             400,
             Some("h400"),
@@ -114,20 +138,7 @@ fn error_bodies_decode_to_status_code_message_and_request_id() {
             "[1,2]",
             None,
         ),
-    ];
-    for (status, header_id, body, code, message, request_id) in cases {
-        let error = service_error(&response(*status, *header_id, body));
-        assert_eq!(
-            error,
-            ServiceError::new(
-                *status,
-                code.clone(),
-                *message,
-                request_id.map(str::to_owned)
-            ),
-            "status {status}, body {body:?}"
-        );
-    }
+    ]
 }
 
 #[test]

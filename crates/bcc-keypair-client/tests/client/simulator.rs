@@ -30,6 +30,22 @@ fn name(text: &str) -> KeypairName {
 
 /// Runs all nine operations through `client` against a freshly seeded simulator.
 pub(crate) async fn tour<T: Transport>(client: &Client<T>) {
+    let created_id = tour_create(client).await;
+    let imported_id = tour_import(client).await;
+    tour_list(client, &imported_id).await;
+    // get: no private key.
+    let fetched = client.get_keypair(&created_id).await.expect("get");
+    assert_eq!(
+        (fetched.name.as_str(), fetched.private_key.as_deref()),
+        ("tour-created", None)
+    );
+    tour_attach_and_detach(client, &created_id).await;
+    tour_rename_and_describe(client, &created_id).await;
+    tour_delete(client, &created_id).await;
+}
+
+/// The tour's first key pair, made by the service; its id.
+async fn tour_create<T: Transport>(client: &Client<T>) -> KeypairId {
     // create: the service makes the key pair and returns its private key once.
     let created = client
         .create_keypair(
@@ -51,9 +67,11 @@ pub(crate) async fn tour<T: Transport>(client: &Client<T>) {
             .as_deref()
             .is_some_and(|k| k.contains("PRIVATE KEY"))
     );
-    let created_id = KeypairId::new(created.keypair_id.clone()).expect("id");
+    KeypairId::new(created.keypair_id.clone()).expect("id")
+}
 
-    // import
+/// Two imported key pairs (RSA, then ECDSA) and a refused duplicate; the RSA one's id.
+async fn tour_import<T: Transport>(client: &Client<T>) -> String {
     let imported = client
         .import_keypair(
             name("tour-imported"),
@@ -84,7 +102,11 @@ pub(crate) async fn tour<T: Transport>(client: &Client<T>) {
         )
         .await
         .expect("import ecdsa");
+    imported.keypair_id
+}
 
+/// Paging by marker, the all-pages stream and the name filter over the three key pairs.
+async fn tour_list<T: Transport>(client: &Client<T>, imported_id: &str) {
     // list: one page of 2, then the rest by marker, then all pages through the stream.
     let first = client
         .list_keypairs(&ListKeypairs::new().max_keys(2))
@@ -113,88 +135,86 @@ pub(crate) async fn tour<T: Transport>(client: &Client<T>) {
         .await
         .expect("filtered");
     assert_eq!(filtered.len(), 1);
-    assert_eq!(filtered[0].keypair_id, imported.keypair_id);
+    assert_eq!(filtered[0].keypair_id, imported_id);
+}
 
-    // get: no private key.
-    let fetched = client.get_keypair(&created_id).await.expect("get");
-    assert_eq!(
-        (fetched.name.as_str(), fetched.private_key.as_deref()),
-        ("tour-created", None)
-    );
-
-    // attach and detach
+/// Attach to both seeded instances, the errors while bound, detach.
+async fn tour_attach_and_detach<T: Transport>(client: &Client<T>, created_id: &KeypairId) {
     let instances = [
         InstanceId::new("i-run00001").expect("i"),
         InstanceId::new("i-stop0001").expect("i"),
     ];
     client
-        .attach_keypair(&created_id, &instances)
+        .attach_keypair(created_id, &instances)
         .await
         .expect("attach");
     assert_eq!(
         client
-            .get_keypair(&created_id)
+            .get_keypair(created_id)
             .await
             .expect("get")
             .instance_count,
         2
     );
-    let in_use = client
-        .delete_keypair(&created_id)
-        .await
-        .expect_err("in use");
+    let in_use = client.delete_keypair(created_id).await.expect_err("in use");
     assert_eq!(in_use.code(), Some(&ErrorCode::DeleteKeypairInUse));
     let unknown = client
-        .attach_keypair(&created_id, &[InstanceId::new("i-missing1").expect("i")])
+        .attach_keypair(created_id, &[InstanceId::new("i-missing1").expect("i")])
         .await
         .expect_err("unknown instance");
     assert_eq!(unknown.code(), Some(&ErrorCode::InstanceNotExist));
     client
-        .detach_keypair(&created_id, &instances)
+        .detach_keypair(created_id, &instances)
         .await
         .expect("detach");
     assert_eq!(
         client
-            .get_keypair(&created_id)
+            .get_keypair(created_id)
             .await
             .expect("get")
             .instance_count,
         0
     );
+}
 
+/// Rename, update and clear the description.
+async fn tour_rename_and_describe<T: Transport>(client: &Client<T>, created_id: &KeypairId) {
     // rename and update description (an empty description clears it)
     client
-        .rename_keypair(&created_id, name("tour-renamed"))
+        .rename_keypair(created_id, name("tour-renamed"))
         .await
         .expect("rename");
     client
         .update_keypair_description(
-            &created_id,
+            created_id,
             KeypairDescription::new("new words").expect("desc"),
         )
         .await
         .expect("update description");
-    let changed = client.get_keypair(&created_id).await.expect("get");
+    let changed = client.get_keypair(created_id).await.expect("get");
     assert_eq!(
         (changed.name.as_str(), changed.description.as_str()),
         ("tour-renamed", "new words")
     );
     client
-        .update_keypair_description(&created_id, KeypairDescription::new("").expect("desc"))
+        .update_keypair_description(created_id, KeypairDescription::new("").expect("desc"))
         .await
         .expect("clear description");
     assert_eq!(
         client
-            .get_keypair(&created_id)
+            .get_keypair(created_id)
             .await
             .expect("get")
             .description,
         ""
     );
+}
 
+/// Delete, then the id is gone with a full service error.
+async fn tour_delete<T: Transport>(client: &Client<T>, created_id: &KeypairId) {
     // delete, then the id is gone.
-    client.delete_keypair(&created_id).await.expect("delete");
-    let gone = client.get_keypair(&created_id).await.expect_err("deleted");
+    client.delete_keypair(created_id).await.expect("delete");
+    let gone = client.get_keypair(created_id).await.expect_err("deleted");
     assert_eq!(gone.code(), Some(&ErrorCode::KeypairNotExist));
     let service = gone.as_service().expect("service error");
     assert_eq!(service.status, 404);

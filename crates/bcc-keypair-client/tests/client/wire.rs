@@ -185,9 +185,27 @@ async fn check(call: Call, method: &str, target: &str, body: Option<&str>) {
 
 #[tokio::test]
 async fn every_operation_sends_the_documented_go_shape() {
-    // Bodies as in Appendix A.2, minus the `keypairId` the Go SDK adds (ignored by the
-    // service, §3 rule 5); create/import carry the clientToken (§3).
-    let cases: Vec<(Call, &str, &str, Option<&str>)> = vec![
+    for (call, method, target, body) in documented_go_shapes() {
+        check(call, method, target, body).await;
+    }
+    let import_body =
+        format!(r#"{{"name":"kp03","description":"d","publicKey":"{RSA_PUBLIC_KEY}"}}"#);
+    check(
+        Call::Import("kp03", Some("d"), RSA_PUBLIC_KEY),
+        "PUT",
+        "/v2/keypair?import&clientToken=tok-123",
+        Some(&import_body),
+    )
+    .await;
+}
+
+/// (call, method, path and query, body) of every operation but import.
+type GoShape = (Call, &'static str, &'static str, Option<&'static str>);
+
+/// Bodies as in Appendix A.2, minus the `keypairId` the Go SDK adds (ignored by the
+/// service, §3 rule 5); create/import carry the clientToken (§3).
+fn documented_go_shapes() -> Vec<GoShape> {
+    vec![
         (
             Call::Create("kp02", None),
             "POST",
@@ -254,19 +272,7 @@ async fn every_operation_sends_the_documented_go_shape() {
             "/v2/keypair/k-abc12345?updateDesc",
             Some(r#"{"description":""}"#),
         ),
-    ];
-    for (call, method, target, body) in cases {
-        check(call, method, target, body).await;
-    }
-    let import_body =
-        format!(r#"{{"name":"kp03","description":"d","publicKey":"{RSA_PUBLIC_KEY}"}}"#);
-    check(
-        Call::Import("kp03", Some("d"), RSA_PUBLIC_KEY),
-        "PUT",
-        "/v2/keypair?import&clientToken=tok-123",
-        Some(&import_body),
-    )
-    .await;
+    ]
 }
 
 #[tokio::test]

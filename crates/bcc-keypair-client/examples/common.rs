@@ -1,5 +1,5 @@
 //! Setup shared by the examples: a client for `BCC_ENDPOINT` (default the local simulator
-//! on `http://127.0.0.1:8080`), with credentials from `BCE_ACCESS_KEY_ID` /
+//! on `http://127.0.0.1:8480`), with credentials from `BCE_ACCESS_KEY_ID` /
 //! `BCE_SECRET_ACCESS_KEY` or, when those are unset, the simulator's development account.
 
 // Each example uses a different part of this module.
@@ -13,7 +13,7 @@ use bcc_keypair_model::{InstanceId, KeypairId, KeypairName};
 pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Where the simulator listens when started as in the examples' instructions.
-pub(crate) const DEFAULT_ENDPOINT: &str = "http://127.0.0.1:8080";
+pub(crate) const DEFAULT_ENDPOINT: &str = "http://127.0.0.1:8480";
 
 /// The endpoint URL: `BCC_ENDPOINT`, else [`DEFAULT_ENDPOINT`].
 pub(crate) fn endpoint_url() -> String {
