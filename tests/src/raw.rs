@@ -259,7 +259,7 @@ impl RawRequest<'_> {
         headers.extend(self.headers.iter().cloned());
         self.authorize(&mut headers, time)?;
         if self.style == SdkStyle::Go {
-            // Go sends a request id it does not sign (auth-v1.md §5.3).
+            // Go sends a request id it does not sign (auth-v1.md §5 step 3).
             headers.push((
                 "x-bce-request-id".into(),
                 uuid::Uuid::new_v4().hyphenated().to_string(),
