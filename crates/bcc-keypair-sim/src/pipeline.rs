@@ -132,13 +132,12 @@ pub(crate) async fn handle(inner: &Arc<Inner>, request: Request<Bytes>) -> Respo
         Box::pin(persist(inner)).await;
     }
     let head = parts.method == Method::HEAD;
-    let (status, response_body) = (outcome.status, outcome.body.clone());
+    let response = render(head, outcome.status, outcome.body.clone(), &request_id);
     if !control {
-        inner
-            .journal
-            .record(journal_entry(parts, outcome, &request_id, now, started));
+        let entry = journal_entry(parts, outcome, request_id, now, started);
+        inner.journal.record(entry);
     }
-    render(head, status, response_body, &request_id)
+    response
 }
 
 /// The key pair API: auth, route, faults, run.
@@ -247,7 +246,7 @@ async fn persist(inner: &Arc<Inner>) {
 fn journal_entry(
     parts: Parts,
     outcome: Outcome,
-    request_id: &str,
+    request_id: String,
     now: DateTime<Utc>,
     started: Instant,
 ) -> Entry {
@@ -258,7 +257,7 @@ fn journal_entry(
         .to_owned();
     Entry {
         time: now,
-        request_id: request_id.to_owned(),
+        request_id,
         method: parts.method,
         target,
         operation: outcome.operation,

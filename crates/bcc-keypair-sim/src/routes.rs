@@ -279,6 +279,11 @@ fn strip_suffix_ignore_case<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use Operation::{
+        AttachKeypair as Attach, CreateKeypair as Create, DeleteKeypair as Delete,
+        DetachKeypair as Detach, GetKeypair as Get, ImportKeypair as Import, ListKeypairs as List,
+        RenameKeypair as Rename, UpdateKeypairDescription as UpdateDesc,
+    };
 
     fn check(method: Method, target: &str, expected: Result<(Operation, Option<&str>), ErrorCode>) {
         let (path, query) = match target.split_once('?') {
@@ -291,108 +296,106 @@ mod tests {
         assert_eq!(got, expected, "{method} {target}");
     }
 
+    /// Every request shape the SDKs send (keypair-api.md §3), with its operation and id.
+    const SDK_SHAPES: &[(Method, &str, Operation, Option<&str>)] = &[
+        (Method::POST, "/v2/keypair", Create, None),
+        (Method::POST, "/v2/keypair?create", Create, None),
+        (Method::POST, "/v2/keypair?create=", Create, None),
+        (
+            Method::POST,
+            "/v2/keypair?clientToken=tok-123",
+            Create,
+            None,
+        ),
+        (
+            Method::POST,
+            "/v2/keypair?clientToken=t&create",
+            Create,
+            None,
+        ),
+        (Method::PUT, "/v2/keypair?import", Import, None),
+        (Method::PUT, "/v2/keypair?import=", Import, None),
+        (
+            Method::PUT,
+            "/v2/keypair?clientToken=x&import",
+            Import,
+            None,
+        ),
+        (Method::POST, "/v2/keypair?import", Import, None),
+        (Method::PUT, "/v2/keypair", Import, None),
+        (Method::GET, "/v2/keypair", List, None),
+        (Method::GET, "/v2/keypair?maxKeys=1000", List, None),
+        (
+            Method::GET,
+            "/v2/keypair?marker=k-IyWRtII7&maxKeys=10&name=my%20kp%2F1",
+            List,
+            None,
+        ),
+        (Method::HEAD, "/v2/keypair", List, None),
+        (
+            Method::GET,
+            "/v2/keypair/k-abc12345",
+            Get,
+            Some("k-abc12345"),
+        ),
+        (Method::GET, "/v2/keypair/k-a:b~c*d", Get, Some("k-a:b~c*d")),
+        (
+            Method::GET,
+            "/v2/keypair/k-a:b~c%2Ad",
+            Get,
+            Some("k-a:b~c*d"),
+        ),
+        (
+            Method::GET,
+            "/v2/keypair/%E6%B5%8B%E8%AF%95",
+            Get,
+            Some("测试"),
+        ),
+        (Method::GET, "/v2/keypair/a%20b", Get, Some("a b")),
+        (Method::GET, "/v2/keypair/a%252Fb", Get, Some("a%2Fb")),
+        (Method::GET, "/v2/keypair/a%2Fb", Get, Some("a/b")),
+        (Method::PUT, "/v2/keypair/k-1?attach", Attach, Some("k-1")),
+        (Method::PUT, "/v2/keypair/k-1?attach=", Attach, Some("k-1")),
+        (
+            Method::PUT,
+            "/v2/keypair/k-1?foo=bar&attach",
+            Attach,
+            Some("k-1"),
+        ),
+        (Method::PUT, "/v2/keypair/k-1?detach", Detach, Some("k-1")),
+        (Method::PUT, "/v2/keypair/k-1?detach=", Detach, Some("k-1")),
+        (Method::DELETE, "/v2/keypair/k-1", Delete, Some("k-1")),
+        (
+            Method::DELETE,
+            "/v2/keypair/k-1?delete",
+            Delete,
+            Some("k-1"),
+        ),
+        (
+            Method::DELETE,
+            "/v2/keypair/k-1?delete=",
+            Delete,
+            Some("k-1"),
+        ),
+        (Method::PUT, "/v2/keypair/k-1?rename", Rename, Some("k-1")),
+        (Method::PUT, "/v2/keypair/k-1?rename=", Rename, Some("k-1")),
+        (
+            Method::PUT,
+            "/v2/keypair/k-1?updateDesc",
+            UpdateDesc,
+            Some("k-1"),
+        ),
+        (
+            Method::PUT,
+            "/v2/keypair/k-1?updateDesc=&x=1",
+            UpdateDesc,
+            Some("k-1"),
+        ),
+    ];
+
     #[test]
     fn every_sdk_request_shape_routes() {
-        use Operation::{
-            AttachKeypair as Attach, CreateKeypair as Create, DeleteKeypair as Delete,
-            DetachKeypair as Detach, GetKeypair as Get, ImportKeypair as Import,
-            ListKeypairs as List, RenameKeypair as Rename, UpdateKeypairDescription as UpdateDesc,
-        };
-        let cases: &[(Method, &str, Operation, Option<&str>)] = &[
-            (Method::POST, "/v2/keypair", Create, None),
-            (Method::POST, "/v2/keypair?create", Create, None),
-            (Method::POST, "/v2/keypair?create=", Create, None),
-            (
-                Method::POST,
-                "/v2/keypair?clientToken=tok-123",
-                Create,
-                None,
-            ),
-            (
-                Method::POST,
-                "/v2/keypair?clientToken=t&create",
-                Create,
-                None,
-            ),
-            (Method::PUT, "/v2/keypair?import", Import, None),
-            (Method::PUT, "/v2/keypair?import=", Import, None),
-            (
-                Method::PUT,
-                "/v2/keypair?clientToken=x&import",
-                Import,
-                None,
-            ),
-            (Method::POST, "/v2/keypair?import", Import, None),
-            (Method::PUT, "/v2/keypair", Import, None),
-            (Method::GET, "/v2/keypair", List, None),
-            (Method::GET, "/v2/keypair?maxKeys=1000", List, None),
-            (
-                Method::GET,
-                "/v2/keypair?marker=k-IyWRtII7&maxKeys=10&name=my%20kp%2F1",
-                List,
-                None,
-            ),
-            (Method::HEAD, "/v2/keypair", List, None),
-            (
-                Method::GET,
-                "/v2/keypair/k-abc12345",
-                Get,
-                Some("k-abc12345"),
-            ),
-            (Method::GET, "/v2/keypair/k-a:b~c*d", Get, Some("k-a:b~c*d")),
-            (
-                Method::GET,
-                "/v2/keypair/k-a:b~c%2Ad",
-                Get,
-                Some("k-a:b~c*d"),
-            ),
-            (
-                Method::GET,
-                "/v2/keypair/%E6%B5%8B%E8%AF%95",
-                Get,
-                Some("测试"),
-            ),
-            (Method::GET, "/v2/keypair/a%20b", Get, Some("a b")),
-            (Method::GET, "/v2/keypair/a%252Fb", Get, Some("a%2Fb")),
-            (Method::GET, "/v2/keypair/a%2Fb", Get, Some("a/b")),
-            (Method::PUT, "/v2/keypair/k-1?attach", Attach, Some("k-1")),
-            (Method::PUT, "/v2/keypair/k-1?attach=", Attach, Some("k-1")),
-            (
-                Method::PUT,
-                "/v2/keypair/k-1?foo=bar&attach",
-                Attach,
-                Some("k-1"),
-            ),
-            (Method::PUT, "/v2/keypair/k-1?detach", Detach, Some("k-1")),
-            (Method::PUT, "/v2/keypair/k-1?detach=", Detach, Some("k-1")),
-            (Method::DELETE, "/v2/keypair/k-1", Delete, Some("k-1")),
-            (
-                Method::DELETE,
-                "/v2/keypair/k-1?delete",
-                Delete,
-                Some("k-1"),
-            ),
-            (
-                Method::DELETE,
-                "/v2/keypair/k-1?delete=",
-                Delete,
-                Some("k-1"),
-            ),
-            (Method::PUT, "/v2/keypair/k-1?rename", Rename, Some("k-1")),
-            (Method::PUT, "/v2/keypair/k-1?rename=", Rename, Some("k-1")),
-            (
-                Method::PUT,
-                "/v2/keypair/k-1?updateDesc",
-                UpdateDesc,
-                Some("k-1"),
-            ),
-            (
-                Method::PUT,
-                "/v2/keypair/k-1?updateDesc=&x=1",
-                UpdateDesc,
-                Some("k-1"),
-            ),
-        ];
+        let cases = SDK_SHAPES;
         for (method, target, op, id) in cases {
             check(method.clone(), target, Ok((*op, *id)));
         }

@@ -758,3 +758,90 @@ impl State {
             .sum()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AT: ScopeRef<'static> = ScopeRef {
+        account: "ak",
+        region: "bj",
+    };
+
+    fn state_with_keypair() -> (State, KeypairId) {
+        let mut state = State::new(DEFAULT_QUOTA);
+        let key = GeneratedKey::from_pkcs1_pem(include_str!("../testdata/rsa2048-1.pem"))
+            .expect("test key");
+        let name = KeypairName::new("kp").expect("valid name");
+        let description = KeypairDescription::new("").expect("valid description");
+        let new = NewKeypair {
+            name: &name,
+            description: &description,
+            client_token: None,
+            created_time: "2026-11-24T10:00:00Z".to_owned(),
+        };
+        let view = state
+            .create(AT, &new, &key, &mut || "k-1".to_owned())
+            .expect("created");
+        (state, KeypairId::new(&view.keypair.id).expect("valid id"))
+    }
+
+    #[test]
+    fn every_change_to_a_scope_gives_it_a_new_revision() {
+        let (mut state, id) = state_with_keypair();
+        let mut seen = vec![state.revision(AT, "k-1").expect("exists")];
+        let mut changed = |state: &State| {
+            let revision = state.revision(AT, "k-1").expect("exists");
+            assert!(!seen.contains(&revision), "{revision:?} reused");
+            seen.push(revision);
+        };
+        let name = KeypairName::new("renamed").expect("valid name");
+        state.rename(AT, &id, &name).expect("renamed");
+        changed(&state);
+        state.put_instance(AT, "i-1", "linux".to_owned(), "Running".to_owned());
+        changed(&state);
+        let instance = InstanceId::new("i-1").expect("valid instance id");
+        state.attach(AT, &id, &[instance]).expect("attached");
+        changed(&state);
+        // Reading changes nothing.
+        state.find(AT, "k-1").expect("exists");
+        assert_eq!(state.revision(AT, "k-1").ok(), seen.last().copied());
+        assert_eq!(
+            state.revision(AT, "k-2").err(),
+            Some(ErrorCode::KeypairNotExist)
+        );
+    }
+
+    #[test]
+    fn a_loaded_state_gives_each_scope_its_own_revision() {
+        let (mut state, _) = state_with_keypair();
+        let other = ScopeRef {
+            account: "ak",
+            region: "gz",
+        };
+        state.put_instance(other, "i-1", "linux".to_owned(), "Running".to_owned());
+        let json = state.to_json().expect("serialisable");
+        let loaded = State::from_json(&json, DEFAULT_QUOTA).expect("loadable");
+        let revisions: Vec<_> = loaded
+            .accounts
+            .values()
+            .flat_map(BTreeMap::values)
+            .map(|scope| scope.revision)
+            .collect();
+        assert_eq!(revisions.len(), 2);
+        assert_ne!(revisions[0], revisions[1]);
+        assert!(loaded.revision(AT, "k-1").is_ok());
+    }
+
+    #[test]
+    fn debug_of_a_keypair_view_redacts_the_private_key() {
+        let (state, id) = state_with_keypair();
+        let mut view = state.get(AT, &id).expect("exists");
+        view.private_key = Some("-----BEGIN RSA PRIVATE KEY-----\nsecret".to_owned());
+        let shown = format!("{view:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(!shown.contains("BEGIN RSA"), "{shown}");
+        assert!(shown.contains(REDACTED), "{shown}");
+        assert!(shown.contains("k-1"), "{shown}");
+    }
+}
