@@ -9,9 +9,10 @@ use std::sync::RwLock;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use bcc_keypair_model::{
-    CreateKeypairRequest, ErrorBody, ErrorCode, ImportKeypairRequest, InstanceIdsRequest,
-    KeypairId, KeypairModel, KeypairResponse, ListKeypairsQuery, ListKeypairsResponse, Operation,
-    RenameKeypairRequest, UpdateKeypairDescriptionRequest, parse_body,
+    CreateKeypairRequest, ErrorBody, ErrorCode, ImportKeypairRequest, InstanceId,
+    InstanceIdsRequest, KeypairId, KeypairModel, KeypairResponse, ListKeypairsQuery,
+    ListKeypairsResponse, Operation, RenameKeypairRequest, UpdateKeypairDescriptionRequest,
+    parse_body,
 };
 use bytes::Bytes;
 use md5::{Digest, Md5};
@@ -69,7 +70,8 @@ pub(crate) async fn run(backend: &Backend<'_>, call: &Call<'_>) -> Result<Bytes,
         Operation::ImportKeypair => import(backend, call),
         Operation::ListKeypairs => Ok(list(backend, call, &list_query.unwrap_or_default())),
         Operation::GetKeypair => get(backend, call),
-        Operation::AttachKeypair | Operation::DetachKeypair => bind(backend, call),
+        Operation::AttachKeypair => attach(backend, call),
+        Operation::DetachKeypair => detach(backend, call),
         Operation::DeleteKeypair => delete(backend, call),
         Operation::RenameKeypair => rename(backend, call),
         Operation::UpdateKeypairDescription => update_description(backend, call),
@@ -139,8 +141,22 @@ fn get(backend: &Backend<'_>, call: &Call<'_>) -> Result<Bytes, ErrorCode> {
     Ok(bytes)
 }
 
-/// Attach and detach (keypair-api.md §6.5, §6.6).
-fn bind(backend: &Backend<'_>, call: &Call<'_>) -> Result<Bytes, ErrorCode> {
+/// keypair-api.md §6.5.
+fn attach(backend: &Backend<'_>, call: &Call<'_>) -> Result<Bytes, ErrorCode> {
+    change_bindings(backend, call, State::attach)
+}
+
+/// keypair-api.md §6.6.
+fn detach(backend: &Backend<'_>, call: &Call<'_>) -> Result<Bytes, ErrorCode> {
+    change_bindings(backend, call, State::detach)
+}
+
+/// The common part of attach and detach: the body, then the key pair, then the instances.
+fn change_bindings(
+    backend: &Backend<'_>,
+    call: &Call<'_>,
+    change: fn(&mut State, ScopeRef<'_>, &KeypairId, &[InstanceId]) -> Result<(), ErrorCode>,
+) -> Result<Bytes, ErrorCode> {
     let request: InstanceIdsRequest = parse_body(call.body).map_err(|e| e.code())?;
     // keypair-api.md §6.5: the key pair is checked before the instances, so an id that
     // cannot be an instance still loses to a missing key pair.
@@ -159,11 +175,7 @@ fn bind(backend: &Backend<'_>, call: &Call<'_>) -> Result<Bytes, ErrorCode> {
             return Err(code);
         }
     };
-    if call.routed.operation == Operation::AttachKeypair {
-        state.attach(call.at, &id, &instance_ids)?;
-    } else {
-        state.detach(call.at, &id, &instance_ids)?;
-    }
+    change(&mut state, call.at, &id, &instance_ids)?;
     Ok(Bytes::from_static(EMPTY_OBJECT))
 }
 
