@@ -1,11 +1,10 @@
-//! Authentication: every `/v2` request is verified with `bce-auth` before routing
+//! The auth step: every `/v2` request is verified with `bce-auth` before routing
 //! (errors.md §4 rows 1–6, auth-v1.md §8).
 
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::RwLock;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use bcc_keypair_model::ErrorCode;
 use bce_auth::{CredentialStore, Credentials, SigningKeyCache, VerifyError, VerifySettings};
@@ -13,27 +12,22 @@ use chrono::{DateTime, Utc};
 
 use crate::lock::{read, write};
 
-/// Up to this many access keys are looked up by scanning rather than hashing.
-const LINEAR_LOOKUP_MAX: usize = 8;
-
 /// The configured accounts. An access key belongs to exactly one account; an account is
 /// named by the first access key configured for it.
 #[derive(Debug, Default)]
 pub(crate) struct Accounts {
-    /// Access key id -> index into `entries`.
-    keys: HashMap<String, usize>,
-    entries: Vec<AccessKey>,
+    keys: HashMap<String, AccessKey>,
     /// Account ids in configuration order; the first is the default of the control API.
     order: Vec<String>,
+    /// The first access key configured: unverified requests without a known key act as it.
+    first_key: Option<String>,
     /// Accounts flagged "not certified" (errors.md §4 row 6, `QualifyNotPass`).
     unqualified: RwLock<HashSet<String>>,
-    /// Whether `unqualified` is non-empty: the common case skips its lock.
-    any_unqualified: AtomicBool,
 }
 
+/// One access key. `Credentials` redacts its secret in `Debug`.
 #[derive(Debug)]
 struct AccessKey {
-    access_key_id: String,
     account: String,
     credentials: Credentials,
 }
@@ -44,19 +38,13 @@ impl Accounts {
         if !self.order.iter().any(|a| a == account) {
             self.order.push(account.to_owned());
         }
+        self.first_key
+            .get_or_insert_with(|| access_key_id.to_owned());
         let key = AccessKey {
-            access_key_id: access_key_id.to_owned(),
             account: account.to_owned(),
             credentials: Credentials::new(access_key_id, secret_access_key),
         };
-        match self.keys.get(access_key_id) {
-            Some(&index) => self.entries[index] = key,
-            None => {
-                self.keys
-                    .insert(access_key_id.to_owned(), self.entries.len());
-                self.entries.push(key);
-            }
-        }
+        self.keys.insert(access_key_id.to_owned(), key);
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -65,32 +53,7 @@ impl Accounts {
 
     /// The account an access key belongs to.
     pub(crate) fn account_of(&self, access_key_id: &str) -> Option<&str> {
-        self.key(access_key_id).map(|k| k.account.as_str())
-    }
-
-    fn key(&self, access_key_id: &str) -> Option<&AccessKey> {
-        self.index_of(access_key_id)
-            .map(|index| &self.entries[index])
-    }
-
-    /// Where `access_key_id` sits in `entries`. Runs for every request (twice: once for the
-    /// verifier, once for the account); a few string comparisons beat hashing the key when
-    /// only a few keys are configured, as is usual.
-    fn index_of(&self, access_key_id: &str) -> Option<usize> {
-        if self.entries.len() <= LINEAR_LOOKUP_MAX {
-            self.entries
-                .iter()
-                .position(|key| key.access_key_id == access_key_id)
-        } else {
-            self.keys.get(access_key_id).copied()
-        }
-    }
-
-    /// The access key id behind an [`Authenticated::key`] index.
-    pub(crate) fn key_name(&self, index: usize) -> &str {
-        self.entries
-            .get(index)
-            .map_or("", |k| k.access_key_id.as_str())
+        self.keys.get(access_key_id).map(|k| k.account.as_str())
     }
 
     /// The first configured account.
@@ -105,28 +68,39 @@ impl Accounts {
         } else {
             unqualified.insert(account.to_owned());
         }
-        self.any_unqualified
-            .store(!unqualified.is_empty(), Ordering::Release);
     }
 
     fn is_qualified(&self, account: &str) -> bool {
-        !self.any_unqualified.load(Ordering::Acquire) || !read(&self.unqualified).contains(account)
+        !read(&self.unqualified).contains(account)
+    }
+
+    /// The caller behind a known access key, if its account may call the API.
+    fn caller(&self, access_key_id: &str) -> Result<Caller<'_>, Rejected> {
+        let Some((access_key_id, key)) = self.keys.get_key_value(access_key_id) else {
+            return Err(Rejected::new(ErrorCode::InvalidAccessKeyId, access_key_id));
+        };
+        if !self.is_qualified(&key.account) {
+            return Err(Rejected::new(ErrorCode::QualifyNotPass, access_key_id));
+        }
+        Ok(Caller {
+            access_key_id,
+            account: &key.account,
+        })
     }
 }
 
 impl CredentialStore for Accounts {
     fn lookup(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>> {
-        self.key(access_key_id)
+        self.keys
+            .get(access_key_id)
             .map(|k| Cow::Borrowed(&k.credentials))
     }
 }
 
-/// A request that passed authentication.
+/// Who sent a request that passed authentication.
 #[derive(Debug)]
-pub(crate) struct Authenticated<'a> {
-    /// Index of the access key (see [`Accounts::key_name`]): the journal keeps this instead
-    /// of a copy of the name.
-    pub(crate) key: usize,
+pub(crate) struct Caller<'a> {
+    pub(crate) access_key_id: &'a str,
     pub(crate) account: &'a str,
 }
 
@@ -140,6 +114,55 @@ pub(crate) struct Rejected {
     pub(crate) canonical_request: Option<String>,
 }
 
+impl Rejected {
+    fn new(code: ErrorCode, access_key_id: &str) -> Self {
+        Self {
+            code,
+            message: None,
+            access_key_id: Some(access_key_id.to_owned()),
+            canonical_request: None,
+        }
+    }
+}
+
+impl From<VerifyError> for Rejected {
+    fn from(error: VerifyError) -> Self {
+        let mut rejected = Rejected {
+            code: error_code(&error),
+            message: None,
+            access_key_id: None,
+            canonical_request: None,
+        };
+        match error {
+            VerifyError::Expired { timestamp } => {
+                rejected.message = Some(ErrorCode::request_expired_message(&timestamp));
+            }
+            VerifyError::SignatureMismatch { canonical_request } => {
+                rejected.canonical_request = Some(canonical_request);
+            }
+            VerifyError::UnknownAccessKey { access_key_id } => {
+                rejected.access_key_id = Some(access_key_id);
+            }
+            _ => {}
+        }
+        rejected
+    }
+}
+
+/// The wire code of each verification failure (errors.md §4 rows 1–5).
+fn error_code(error: &VerifyError) -> ErrorCode {
+    match error {
+        VerifyError::MissingAuthorization => ErrorCode::AccessDenied,
+        VerifyError::MalformedAuthorization { .. } => ErrorCode::InvalidHttpAuthHeader,
+        VerifyError::UnknownAccessKey { .. } => ErrorCode::InvalidAccessKeyId,
+        VerifyError::Expired { .. } => ErrorCode::RequestExpired,
+        VerifyError::SignatureMismatch { .. } => ErrorCode::SignatureDoesNotMatch,
+        // `VerifyError` is `#[non_exhaustive]`: a failure this simulator does not know yet
+        // is still a refusal, never a success.
+        _ => ErrorCode::AccessDenied,
+    }
+}
+
 thread_local! {
     /// Signing keys derived on this thread. SDKs stamp requests to the second, so a busy
     /// client's requests share one key; one cache per thread keeps worker threads from
@@ -149,42 +172,21 @@ thread_local! {
 }
 
 /// Verifies `parts` exactly as received: raw path, raw query, headers as sent, Host included
-/// (auth-v1.md §8 step 5: never synthesise headers).
+/// (auth-v1.md §8 step 5: never synthesise headers). Without `settings` signatures are not
+/// checked (development only).
 pub(crate) fn authenticate<'a>(
     accounts: &'a Accounts,
     parts: &http::request::Parts,
     now: DateTime<Utc>,
     settings: Option<&VerifySettings>,
-) -> Result<Authenticated<'a>, Rejected> {
+) -> Result<Caller<'a>, Rejected> {
     let Some(settings) = settings else {
         return attribute_unverified(accounts, parts);
     };
-    let verified = SIGNING_KEYS
-        .with_borrow_mut(|keys| {
-            bce_auth::http_adapter::verify_http_parts(parts, accounts, now, settings, Some(keys))
-        })
-        .map_err(rejected)?;
-    let Some(index) = accounts.index_of(verified.access_key_id()) else {
-        return Err(Rejected {
-            code: ErrorCode::InvalidAccessKeyId,
-            message: None,
-            access_key_id: Some(verified.access_key_id().to_owned()),
-            canonical_request: None,
-        });
-    };
-    let account = accounts.entries[index].account.as_str();
-    if !accounts.is_qualified(account) {
-        return Err(Rejected {
-            code: ErrorCode::QualifyNotPass,
-            message: None,
-            access_key_id: Some(verified.access_key_id().to_owned()),
-            canonical_request: None,
-        });
-    }
-    Ok(Authenticated {
-        key: index,
-        account,
-    })
+    let verified = SIGNING_KEYS.with_borrow_mut(|keys| {
+        bce_auth::http_adapter::verify_http_parts(parts, accounts, now, settings, Some(keys))
+    })?;
+    accounts.caller(verified.access_key_id())
 }
 
 /// Verification switched off: the access key of a well-formed auth string picks the account
@@ -192,57 +194,23 @@ pub(crate) fn authenticate<'a>(
 fn attribute_unverified<'a>(
     accounts: &'a Accounts,
     parts: &http::request::Parts,
-) -> Result<Authenticated<'a>, Rejected> {
-    let index = parts
+) -> Result<Caller<'a>, Rejected> {
+    let named = parts
         .headers
         .get(http::header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|text| bce_auth::AuthString::parse(text).ok())
-        .and_then(|auth| accounts.index_of(auth.access_key_id()))
-        .unwrap_or(0);
-    let Some(key) = accounts.entries.get(index) else {
-        return Err(Rejected {
+        .map(|auth| auth.access_key_id().to_owned())
+        .filter(|access_key_id| accounts.keys.contains_key(access_key_id));
+    match named.as_deref().or(accounts.first_key.as_deref()) {
+        Some(access_key_id) => accounts.caller(access_key_id),
+        None => Err(Rejected {
             code: ErrorCode::InvalidAccessKeyId,
             message: None,
             access_key_id: None,
             canonical_request: None,
-        });
-    };
-    if !accounts.is_qualified(&key.account) {
-        return Err(Rejected {
-            code: ErrorCode::QualifyNotPass,
-            message: None,
-            access_key_id: Some(key.access_key_id.clone()),
-            canonical_request: None,
-        });
+        }),
     }
-    Ok(Authenticated {
-        key: index,
-        account: &key.account,
-    })
-}
-
-fn rejected(error: VerifyError) -> Rejected {
-    let code = ErrorCode::from_wire(error.code());
-    let mut rejected = Rejected {
-        code,
-        message: None,
-        access_key_id: None,
-        canonical_request: None,
-    };
-    match error {
-        VerifyError::Expired { timestamp } => {
-            rejected.message = Some(ErrorCode::request_expired_message(&timestamp));
-        }
-        VerifyError::SignatureMismatch { canonical_request } => {
-            rejected.canonical_request = Some(canonical_request);
-        }
-        VerifyError::UnknownAccessKey { access_key_id } => {
-            rejected.access_key_id = Some(access_key_id);
-        }
-        _ => {}
-    }
-    rejected
 }
 
 #[cfg(test)]
@@ -250,24 +218,82 @@ mod tests {
     use super::*;
 
     #[test]
-    fn access_keys_are_found_by_scanning_and_by_hashing() {
-        // Below and above the scanning limit, with two keys per account.
-        for count in [1, LINEAR_LOOKUP_MAX, LINEAR_LOOKUP_MAX + 5] {
-            let mut accounts = Accounts::default();
-            for n in 0..count {
-                accounts.add(&format!("account-{}", n / 2), &format!("ak-{n}"), "sk");
-            }
-            for n in 0..count {
-                let index = accounts.index_of(&format!("ak-{n}"));
-                assert_eq!(index, Some(n), "{count} keys, ak-{n}");
-                assert_eq!(
-                    accounts.account_of(&format!("ak-{n}")),
-                    Some(format!("account-{}", n / 2).as_str())
-                );
-                assert_eq!(accounts.key_name(n), format!("ak-{n}"));
-            }
-            assert_eq!(accounts.index_of("ak-unknown"), None);
-            assert_eq!(accounts.index_of(""), None);
+    fn every_verification_error_maps_to_a_known_code_by_variant() {
+        let cases = [
+            (VerifyError::MissingAuthorization, ErrorCode::AccessDenied),
+            (
+                VerifyError::MalformedAuthorization {
+                    reason: "x".to_owned(),
+                },
+                ErrorCode::InvalidHttpAuthHeader,
+            ),
+            (
+                VerifyError::UnknownAccessKey {
+                    access_key_id: "ak".to_owned(),
+                },
+                ErrorCode::InvalidAccessKeyId,
+            ),
+            (
+                VerifyError::Expired {
+                    timestamp: "2026-11-24T10:00:00Z".to_owned(),
+                },
+                ErrorCode::RequestExpired,
+            ),
+            (
+                VerifyError::SignatureMismatch {
+                    canonical_request: "GET\n/".to_owned(),
+                },
+                ErrorCode::SignatureDoesNotMatch,
+            ),
+        ];
+        for (error, expected) in cases {
+            let code = error_code(&error);
+            assert!(code.is_known(), "{error:?}");
+            assert_eq!(code, expected, "{error:?}");
+            // The code bce-auth documents for the variant is the same one.
+            assert_eq!(code.as_str(), error.code(), "{error:?}");
         }
+    }
+
+    #[test]
+    fn a_rejection_keeps_what_the_journal_shows() {
+        let expired: Rejected = VerifyError::Expired {
+            timestamp: "2026-11-24T10:00:00Z".to_owned(),
+        }
+        .into();
+        assert_eq!(
+            expired.message,
+            Some(ErrorCode::request_expired_message("2026-11-24T10:00:00Z"))
+        );
+        let unknown: Rejected = VerifyError::UnknownAccessKey {
+            access_key_id: "ak-x".to_owned(),
+        }
+        .into();
+        assert_eq!(unknown.access_key_id.as_deref(), Some("ak-x"));
+        let mismatch: Rejected = VerifyError::SignatureMismatch {
+            canonical_request: "GET\n/".to_owned(),
+        }
+        .into();
+        assert_eq!(mismatch.canonical_request.as_deref(), Some("GET\n/"));
+    }
+
+    #[test]
+    fn access_keys_find_their_accounts() {
+        let mut accounts = Accounts::default();
+        for n in 0..12 {
+            accounts.add(&format!("account-{}", n / 2), &format!("ak-{n}"), "sk");
+        }
+        for n in 0..12 {
+            let caller = accounts.caller(&format!("ak-{n}")).expect("known key");
+            assert_eq!(caller.access_key_id, format!("ak-{n}"));
+            assert_eq!(caller.account, format!("account-{}", n / 2));
+        }
+        let unknown = accounts.caller("ak-unknown").expect_err("unknown key");
+        assert_eq!(unknown.code, ErrorCode::InvalidAccessKeyId);
+        accounts.set_qualified("account-1", false);
+        let refused = accounts.caller("ak-2").expect_err("unqualified account");
+        assert_eq!(refused.code, ErrorCode::QualifyNotPass);
+        accounts.set_qualified("account-1", true);
+        assert!(accounts.caller("ak-3").is_ok());
     }
 }

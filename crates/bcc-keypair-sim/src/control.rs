@@ -4,27 +4,46 @@
 
 use std::time::Duration;
 
-use bcc_keypair_model::{ErrorCode, parse_body};
+use bcc_keypair_model::{ErrorCode, Operation, parse_body};
 use bytes::Bytes;
 use http::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::Inner;
 use crate::faults::{FaultRule, InjectedError};
+use crate::journal::Entry;
 use crate::lock::{read, write};
-use crate::routes::{Operation, Query};
+use crate::routes::Query;
 use crate::state::{InstanceView, ScopeRef};
-use crate::wire::{EMPTY_OBJECT, Outcome, json as to_json};
-use crate::{Inner, Simulator};
+use crate::wire::{EMPTY_OBJECT, json as to_json};
+
+/// Whether a request is for the control API rather than the key pair API.
+pub(crate) fn is_control_path(path: &str) -> bool {
+    path == "/__sim" || path.starts_with("/__sim/")
+}
+
+/// A control answer.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub(crate) body: Bytes,
+    /// Whether the simulated cloud changed (and so the state file must be written).
+    pub(crate) changes_state: bool,
+}
+
+/// A refused control request: a code and a specific message.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub(crate) code: ErrorCode,
+    pub(crate) message: String,
+}
 
 /// Answers one control request.
-pub(crate) async fn handle(
-    sim: &Simulator,
+pub(crate) fn handle(
+    inner: &Inner,
     parts: &http::request::Parts,
     body: &Bytes,
-    request_id: &str,
-) -> Outcome {
-    let inner = &*sim.inner;
+) -> Result<Reply, Failure> {
     let query = Query::parse(parts.uri.query());
     let method = if parts.method == Method::HEAD {
         &Method::GET
@@ -32,36 +51,26 @@ pub(crate) async fn handle(
         &parts.method
     };
     let path = parts.uri.path().trim_end_matches('/');
-    let result = match (method, path) {
-        (&Method::GET, "/__sim/health") => Ok(health(inner)),
-        (&Method::POST, "/__sim/reset") => reset(inner, body).map(mutated),
-        (&Method::POST, "/__sim/instances") => put_instances(inner, body).map(mutated),
-        (&Method::GET, "/__sim/instances") => get_instances(inner, &query),
-        (&Method::GET, "/__sim/requests") => requests(inner, &query),
-        (&Method::POST, "/__sim/faults") => add_fault(inner, body),
-        (&Method::GET, "/__sim/faults") => Ok(faults(inner)),
+    match (method, path) {
+        (&Method::GET, "/__sim/health") => Ok(reply(health(inner))),
+        (&Method::POST, "/__sim/reset") => reset(inner, body).map(changed),
+        (&Method::POST, "/__sim/instances") => put_instances(inner, body).map(changed),
+        (&Method::GET, "/__sim/instances") => get_instances(inner, &query).map(reply),
+        (&Method::GET, "/__sim/requests") => requests(inner, &query).map(reply),
+        (&Method::POST, "/__sim/faults") => add_fault(inner, body).map(reply),
+        (&Method::GET, "/__sim/faults") => Ok(reply(faults(inner))),
         (&Method::DELETE, "/__sim/faults") => {
             inner.faults.clear();
-            Ok(Outcome::ok(Bytes::from_static(EMPTY_OBJECT)))
+            Ok(reply(Bytes::from_static(EMPTY_OBJECT)))
         }
-        (&Method::POST, "/__sim/quota") => set_quota(inner, body).map(mutated),
-        (&Method::GET, "/__sim/quota") => get_quota(inner, &query),
-        (&Method::POST, "/__sim/qualification") => qualification(inner, body),
+        (&Method::POST, "/__sim/quota") => set_quota(inner, body).map(changed),
+        (&Method::GET, "/__sim/quota") => get_quota(inner, &query).map(reply),
+        (&Method::POST, "/__sim/qualification") => qualification(inner, body).map(reply),
         _ => Err(Failure::new(
             ErrorCode::InvalidUri,
             format!("no control endpoint {} {}", parts.method, parts.uri.path()),
         )),
-    };
-    match result {
-        Ok(outcome) => outcome,
-        Err(failure) => Outcome::error(request_id, &failure.code, Some(&failure.message)),
     }
-}
-
-/// A refused control request: a code and a specific message.
-struct Failure {
-    code: ErrorCode,
-    message: String,
 }
 
 impl Failure {
@@ -77,9 +86,18 @@ impl Failure {
     }
 }
 
-fn mutated(mut outcome: Outcome) -> Outcome {
-    outcome.mutated = true;
-    outcome
+fn reply(body: Bytes) -> Reply {
+    Reply {
+        body,
+        changes_state: false,
+    }
+}
+
+fn changed(body: Bytes) -> Reply {
+    Reply {
+        body,
+        changes_state: true,
+    }
 }
 
 /// Control bodies use the API's body rules; an empty body means "all defaults".
@@ -110,14 +128,14 @@ fn account<'a>(inner: &'a Inner, access_key_id: Option<&str>) -> Result<&'a str,
     }
 }
 
-fn health(inner: &Inner) -> Outcome {
+fn health(inner: &Inner) -> Bytes {
     let keypairs = read(&inner.state).keypair_total();
-    Outcome::ok(to_json(&json!({
+    to_json(&json!({
         "status": "ok",
         "keysReady": inner.keys.ready(),
         "keypairs": keypairs,
         "defaultRegion": &*inner.default_region,
-    })))
+    }))
 }
 
 #[derive(Default, Deserialize)]
@@ -128,7 +146,7 @@ struct ScopeFilter {
 }
 
 /// Empties the state (and clears faults and the journal), or only one account and/or region.
-fn reset(inner: &Inner, body: &Bytes) -> Result<Outcome, Failure> {
+fn reset(inner: &Inner, body: &Bytes) -> Result<Bytes, Failure> {
     let filter: ScopeFilter = body_or_default(body)?;
     let account = match filter.access_key_id.as_deref() {
         Some(ak) => Some(account(inner, Some(ak))?),
@@ -139,7 +157,7 @@ fn reset(inner: &Inner, body: &Bytes) -> Result<Outcome, Failure> {
         inner.faults.clear();
         inner.journal.clear();
     }
-    Ok(Outcome::ok(Bytes::from_static(EMPTY_OBJECT)))
+    Ok(Bytes::from_static(EMPTY_OBJECT))
 }
 
 #[derive(Deserialize)]
@@ -174,7 +192,7 @@ struct InstancesOut {
 }
 
 /// Creates or replaces instances; all are checked before any is stored.
-fn put_instances(inner: &Inner, body: &Bytes) -> Result<Outcome, Failure> {
+fn put_instances(inner: &Inner, body: &Bytes) -> Result<Bytes, Failure> {
     let request: InstancesBody = required_body(body)?;
     let mut resolved = Vec::with_capacity(request.instances.len());
     for spec in &request.instances {
@@ -208,21 +226,21 @@ fn put_instances(inner: &Inner, body: &Bytes) -> Result<Outcome, Failure> {
             })
         })
         .collect();
-    Ok(Outcome::ok(to_json(&InstancesOut { instances })))
+    Ok(to_json(&InstancesOut { instances }))
 }
 
-fn get_instances(inner: &Inner, query: &Query<'_>) -> Result<Outcome, Failure> {
+fn get_instances(inner: &Inner, query: &Query<'_>) -> Result<Bytes, Failure> {
     let account = match query.get("accessKeyId").filter(|a| !a.is_empty()) {
         Some(ak) => Some(account(inner, Some(ak))?),
         None => None,
     };
     let region = query.get("region").filter(|r| !r.is_empty());
     let instances = read(&inner.state).instances(account, region);
-    Ok(Outcome::ok(to_json(&InstancesOut { instances })))
+    Ok(to_json(&InstancesOut { instances }))
 }
 
 /// The journal, oldest first; `?limit=N` keeps the newest N.
-fn requests(inner: &Inner, query: &Query<'_>) -> Result<Outcome, Failure> {
+fn requests(inner: &Inner, query: &Query<'_>) -> Result<Bytes, Failure> {
     let limit = match query.get("limit") {
         None | Some("") => usize::MAX,
         Some(n) => n
@@ -230,11 +248,8 @@ fn requests(inner: &Inner, query: &Query<'_>) -> Result<Outcome, Failure> {
             .map_err(|_| Failure::bad_request(format!("limit must be an integer, got {n:?}")))?,
     };
     let entries = inner.journal.recent(limit);
-    let views: Vec<_> = entries
-        .iter()
-        .map(|e| e.view(&inner.accounts, &inner.default_region))
-        .collect();
-    Ok(Outcome::ok(to_json(&json!({ "requests": views }))))
+    let views: Vec<_> = entries.iter().map(Entry::view).collect();
+    Ok(to_json(&json!({ "requests": views })))
 }
 
 #[derive(Deserialize)]
@@ -249,7 +264,7 @@ struct FaultBody {
     latency_ms: Option<u64>,
 }
 
-fn add_fault(inner: &Inner, body: &Bytes) -> Result<Outcome, Failure> {
+fn add_fault(inner: &Inner, body: &Bytes) -> Result<Bytes, Failure> {
     let request: FaultBody = required_body(body)?;
     let operation = match request.operation.as_deref() {
         None | Some("*") => None,
@@ -297,13 +312,13 @@ fn add_fault(inner: &Inner, body: &Bytes) -> Result<Outcome, Failure> {
     Ok(faults(inner))
 }
 
-fn faults(inner: &Inner) -> Outcome {
+fn faults(inner: &Inner) -> Bytes {
     let rules = inner.faults.list();
     let views: Vec<_> = rules
         .iter()
         .map(|rule| {
             json!({
-                "operation": rule.operation.map_or("*", Operation::as_str),
+                "operation": rule.operation.map_or("*", Operation::short_name),
                 "remaining": rule.remaining,
                 "status": rule.error.as_ref().map(|e| e.status),
                 "code": rule.error.as_ref().map(|e| e.code.as_str().to_owned()),
@@ -312,7 +327,7 @@ fn faults(inner: &Inner) -> Outcome {
             })
         })
         .collect();
-    Outcome::ok(to_json(&json!({ "faults": views })))
+    to_json(&json!({ "faults": views }))
 }
 
 #[derive(Deserialize)]
@@ -324,25 +339,25 @@ struct QuotaBody {
 }
 
 /// Sets the quota of one account and/or region, or the default when neither is given.
-fn set_quota(inner: &Inner, body: &Bytes) -> Result<Outcome, Failure> {
+fn set_quota(inner: &Inner, body: &Bytes) -> Result<Bytes, Failure> {
     let request: QuotaBody = required_body(body)?;
     let account = match request.access_key_id.as_deref() {
         Some(ak) => Some(account(inner, Some(ak))?.to_owned()),
         None => None,
     };
     write(&inner.state).set_quota(account, request.region, request.quota);
-    Ok(Outcome::ok(to_json(&json!({ "quota": request.quota }))))
+    Ok(to_json(&json!({ "quota": request.quota })))
 }
 
 /// The quota that applies to `?accessKeyId=&region=` (defaults: first account, default region).
-fn get_quota(inner: &Inner, query: &Query<'_>) -> Result<Outcome, Failure> {
+fn get_quota(inner: &Inner, query: &Query<'_>) -> Result<Bytes, Failure> {
     let account = account(inner, query.get("accessKeyId").filter(|a| !a.is_empty()))?;
     let region = query
         .get("region")
         .filter(|r| !r.is_empty())
         .unwrap_or(&inner.default_region);
     let quota = read(&inner.state).quota(ScopeRef { account, region });
-    Ok(Outcome::ok(to_json(&json!({ "quota": quota }))))
+    Ok(to_json(&json!({ "quota": quota })))
 }
 
 #[derive(Deserialize)]
@@ -353,11 +368,9 @@ struct QualificationBody {
 }
 
 /// Flags an account as (not) certified: unqualified accounts get `QualifyNotPass`.
-fn qualification(inner: &Inner, body: &Bytes) -> Result<Outcome, Failure> {
+fn qualification(inner: &Inner, body: &Bytes) -> Result<Bytes, Failure> {
     let request: QualificationBody = required_body(body)?;
     let account = account(inner, request.access_key_id.as_deref())?;
     inner.accounts.set_qualified(account, request.qualified);
-    Ok(Outcome::ok(to_json(
-        &json!({ "qualified": request.qualified }),
-    )))
+    Ok(to_json(&json!({ "qualified": request.qualified })))
 }

@@ -2,29 +2,22 @@
 //! chosen status and code, and/or are delayed.
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use bcc_keypair_model::ErrorCode;
-use serde::Serialize;
+use bcc_keypair_model::{ErrorCode, Operation};
 
 use crate::lock::lock;
-use crate::routes::Operation;
 
 /// One rule.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug)]
 pub(crate) struct FaultRule {
     /// `None` matches every operation.
-    #[serde(serialize_with = "operation_name")]
     pub(crate) operation: Option<Operation>,
     /// Requests still to be affected.
     pub(crate) remaining: u32,
     /// Answer with this error instead of running the operation.
-    #[serde(skip)]
     pub(crate) error: Option<InjectedError>,
     /// Delay before answering.
-    #[serde(rename = "latencyMs", serialize_with = "millis")]
     pub(crate) latency: Duration,
 }
 
@@ -36,18 +29,9 @@ pub(crate) struct InjectedError {
     pub(crate) message: String,
 }
 
-fn operation_name<S: serde::Serializer>(op: &Option<Operation>, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(op.map_or("*", Operation::as_str))
-}
-
-fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_u128(d.as_millis())
-}
-
-/// The active rules. An atomic flag keeps the common no-fault case lock-free.
+/// The active rules, in the order they were added.
 #[derive(Debug, Default)]
 pub(crate) struct Faults {
-    any: AtomicBool,
     rules: Mutex<Vec<FaultRule>>,
 }
 
@@ -60,15 +44,11 @@ pub(crate) struct Injection {
 
 impl Faults {
     pub(crate) fn add(&self, rule: FaultRule) {
-        let mut rules = lock(&self.rules);
-        rules.push(rule);
-        self.any.store(true, Ordering::Release);
+        lock(&self.rules).push(rule);
     }
 
     pub(crate) fn clear(&self) {
-        let mut rules = lock(&self.rules);
-        rules.clear();
-        self.any.store(false, Ordering::Release);
+        lock(&self.rules).clear();
     }
 
     pub(crate) fn list(&self) -> Vec<FaultRule> {
@@ -77,9 +57,6 @@ impl Faults {
 
     /// Consumes one use of the first rule matching `operation`, if any.
     pub(crate) fn take(&self, operation: Operation) -> Option<Injection> {
-        if !self.any.load(Ordering::Acquire) {
-            return None;
-        }
         let mut rules = lock(&self.rules);
         let index = rules
             .iter()
@@ -93,9 +70,6 @@ impl Faults {
         if rule.remaining == 0 {
             rules.remove(index);
         }
-        if rules.is_empty() {
-            self.any.store(false, Ordering::Release);
-        }
         Some(injection)
     }
 }
@@ -108,7 +82,7 @@ mod tests {
     fn a_rule_applies_to_the_next_n_matching_requests() {
         let faults = Faults::default();
         faults.add(FaultRule {
-            operation: Some(Operation::Create),
+            operation: Some(Operation::CreateKeypair),
             remaining: 2,
             error: Some(InjectedError {
                 status: 503,
@@ -117,10 +91,10 @@ mod tests {
             }),
             latency: Duration::ZERO,
         });
-        assert!(faults.take(Operation::Get).is_none());
-        assert!(faults.take(Operation::Create).is_some());
-        assert!(faults.take(Operation::Create).is_some());
-        assert!(faults.take(Operation::Create).is_none());
+        assert!(faults.take(Operation::GetKeypair).is_none());
+        assert!(faults.take(Operation::CreateKeypair).is_some());
+        assert!(faults.take(Operation::CreateKeypair).is_some());
+        assert!(faults.take(Operation::CreateKeypair).is_none());
         assert!(faults.list().is_empty());
     }
 }

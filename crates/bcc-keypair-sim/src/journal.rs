@@ -1,80 +1,39 @@
-//! The request journal behind `GET /__sim/requests`: a bounded ring buffer of recent requests.
+//! The request journal behind `GET /__sim/requests`: the most recent API requests, oldest
+//! first, as plain data.
 //!
 //! Entries never hold the `Authorization` header or a secret; query parameters that carry
-//! credentials (`authorization`, `x-bce-security-token`) are redacted.
+//! credentials (`authorization`, `x-bce-security-token`) are redacted when shown.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use bcc_keypair_model::{ErrorCode, Operation};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use smallvec::SmallVec;
 
-use crate::auth::Accounts;
 use crate::lock::lock;
 
 /// Default number of entries kept.
 pub const DEFAULT_JOURNAL_CAPACITY: usize = 1000;
 
-/// Who sent a request. Known access keys are kept as an index, so recording touches no
-/// shared reference count.
-#[derive(Clone, Debug)]
-pub(crate) enum Caller {
-    /// A configured access key (index into the accounts table).
-    Key(usize),
-    /// An access key id the simulator does not know.
-    Unknown(Box<str>),
-}
-
-/// The region of a request: the default one, or one named by the `Host` header.
-#[derive(Clone, Debug)]
-pub(crate) enum RegionRef {
-    Default,
-    Named(Box<str>),
-}
-
-/// One journal entry.
+/// One API request and how it was answered.
 #[derive(Clone, Debug)]
 pub(crate) struct Entry {
-    /// Orders entries across shards.
-    pub(crate) started: Instant,
     pub(crate) time: DateTime<Utc>,
-    pub(crate) request_id: ShortText<48>,
+    pub(crate) request_id: String,
     pub(crate) method: http::Method,
-    /// The request target (`path?query`), copied: sharing the received `Uri` would pin the
-    /// connection's read buffer and make the server allocate a new one for every request.
-    pub(crate) target: ShortText<128>,
-    pub(crate) operation: Option<&'static str>,
-    pub(crate) caller: Option<Caller>,
-    pub(crate) region: Option<RegionRef>,
+    /// The request target as received: `path?query`.
+    pub(crate) target: String,
+    pub(crate) operation: Option<Operation>,
+    /// The access key id the request was signed with, known or not.
+    pub(crate) access_key_id: Option<String>,
+    pub(crate) region: Option<String>,
     pub(crate) status: u16,
-    pub(crate) error_code: Option<String>,
+    pub(crate) error_code: Option<ErrorCode>,
     pub(crate) duration: Duration,
+    /// The canonical request the simulator computed, for `SignatureDoesNotMatch`.
     pub(crate) canonical_request: Option<String>,
-}
-
-/// Text kept inside the entry when it fits in `N` bytes (request ids and ordinary request
-/// targets do), so recording allocates nothing and evicting an old entry frees nothing:
-/// the ring's memory is reused in place. Longer text spills to the heap.
-#[derive(Clone, Debug)]
-pub(crate) struct ShortText<const N: usize>(SmallVec<[u8; N]>);
-
-impl<const N: usize> ShortText<N> {
-    pub(crate) fn new(text: &str) -> Self {
-        Self(SmallVec::from_slice(text.as_bytes()))
-    }
-
-    pub(crate) fn as_str(&self) -> &str {
-        // Copied from a `str` whole, so always valid UTF-8.
-        std::str::from_utf8(&self.0).unwrap_or_default()
-    }
-
-    #[cfg(test)]
-    fn is_inline(&self) -> bool {
-        !self.0.spilled()
-    }
 }
 
 /// How an entry is shown.
@@ -87,7 +46,7 @@ pub(crate) struct EntryView<'a> {
     path: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     query: Option<String>,
-    operation: Option<&'a str>,
+    operation: Option<&'static str>,
     access_key_id: Option<&'a str>,
     region: Option<&'a str>,
     status: u16,
@@ -98,29 +57,22 @@ pub(crate) struct EntryView<'a> {
 }
 
 impl Entry {
-    pub(crate) fn view<'a>(
-        &'a self,
-        accounts: &'a Accounts,
-        default_region: &'a str,
-    ) -> EntryView<'a> {
-        let target = self.target.as_str();
+    pub(crate) fn view(&self) -> EntryView<'_> {
+        let (path, query) = match self.target.split_once('?') {
+            Some((path, query)) => (path, Some(redact_query(query))),
+            None => (self.target.as_str(), None),
+        };
         EntryView {
             time: self.time.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
-            request_id: self.request_id.as_str(),
+            request_id: &self.request_id,
             method: self.method.as_str(),
-            path: target.split_once('?').map_or(target, |(p, _)| p),
-            query: target.split_once('?').map(|(_, q)| redact_query(q)),
-            operation: self.operation,
-            access_key_id: self.caller.as_ref().map(|caller| match caller {
-                Caller::Key(index) => accounts.key_name(*index),
-                Caller::Unknown(name) => name,
-            }),
-            region: self.region.as_ref().map(|region| match region {
-                RegionRef::Default => default_region,
-                RegionRef::Named(name) => name,
-            }),
+            path,
+            query,
+            operation: self.operation.map(Operation::short_name),
+            access_key_id: self.access_key_id.as_deref(),
+            region: self.region.as_deref(),
             status: self.status,
-            error_code: self.error_code.as_deref(),
+            error_code: self.error_code.as_ref().map(ErrorCode::as_str),
             duration_micros: self.duration.as_micros(),
             canonical_request: self.canonical_request.as_deref(),
         }
@@ -146,37 +98,20 @@ fn redact_query(query: &str) -> String {
         .join("&")
 }
 
-/// Shards of the ring buffer: each thread records into its own shard, so server threads
-/// do not contend for one lock on every request.
-const SHARDS: usize = 8;
-
-static NEXT_SHARD: AtomicUsize = AtomicUsize::new(0);
-
-thread_local! {
-    static SHARD: usize = NEXT_SHARD.fetch_add(1, Ordering::Relaxed) % SHARDS;
-}
-
-/// One shard, on its own cache lines so that threads recording into neighbouring shards do
-/// not slow each other down.
-#[derive(Debug, Default)]
-#[repr(align(128))]
-struct Shard(Mutex<VecDeque<Entry>>);
-
-/// The ring buffer: the newest `capacity` requests. Recording is one short critical section
-/// on the thread's shard; merging, ordering and formatting happen on read.
+/// The newest `capacity` requests, in the order they were answered.
 #[derive(Debug)]
 pub(crate) struct Journal {
     capacity: usize,
-    /// Each shard keeps up to `capacity` entries, so the newest `capacity` overall are
-    /// always present however unevenly threads record.
-    shards: Vec<Shard>,
+    entries: Mutex<VecDeque<Entry>>,
 }
 
 impl Journal {
     pub(crate) fn new(capacity: usize) -> Self {
         Self {
             capacity,
-            shards: (0..SHARDS).map(|_| Shard::default()).collect(),
+            entries: Mutex::new(VecDeque::with_capacity(
+                capacity.min(DEFAULT_JOURNAL_CAPACITY),
+            )),
         }
     }
 
@@ -184,37 +119,22 @@ impl Journal {
         if self.capacity == 0 {
             return;
         }
-        let shard = SHARD.with(|shard| *shard);
-        let evicted = {
-            let mut entries = lock(&self.shards[shard].0);
-            let evicted = if entries.len() >= self.capacity {
-                entries.pop_front()
-            } else {
-                None
-            };
-            entries.push_back(entry);
-            evicted
-        };
-        // Freed outside the lock.
-        drop(evicted);
+        let mut entries = lock(&self.entries);
+        if entries.len() >= self.capacity {
+            entries.pop_front();
+        }
+        entries.push_back(entry);
     }
 
-    /// The newest `limit` entries (at most `capacity`), oldest first.
+    /// The newest `limit` entries, oldest first.
     pub(crate) fn recent(&self, limit: usize) -> Vec<Entry> {
-        let mut all: Vec<Entry> = self
-            .shards
-            .iter()
-            .flat_map(|shard| lock(&shard.0).iter().cloned().collect::<Vec<_>>())
-            .collect();
-        all.sort_by_key(|e| e.started);
-        let skip = all.len().saturating_sub(limit.min(self.capacity));
-        all.split_off(skip)
+        let entries = lock(&self.entries);
+        let skip = entries.len().saturating_sub(limit);
+        entries.iter().skip(skip).cloned().collect()
     }
 
     pub(crate) fn clear(&self) {
-        for shard in &self.shards {
-            lock(&shard.0).clear();
-        }
+        lock(&self.entries).clear();
     }
 }
 
@@ -233,36 +153,27 @@ mod tests {
         assert_eq!(redact_query("maxKeys=10"), "maxKeys=10");
     }
 
-    #[test]
-    fn short_text_keeps_inline_and_long_text() {
-        let short = ShortText::<8>::new("k-abc");
-        assert!(short.is_inline());
-        assert_eq!(short.as_str(), "k-abc");
-        let long = ShortText::<8>::new("/v2/keypair/k-abcdefgh");
-        assert!(!long.is_inline());
-        assert_eq!(long.as_str(), "/v2/keypair/k-abcdefgh");
-        assert_eq!(ShortText::<8>::new("名前").as_str(), "名前");
-        assert_eq!(ShortText::<300>::new(&"x".repeat(299)).as_str().len(), 299);
+    fn entry(status: u16) -> Entry {
+        Entry {
+            time: DateTime::<Utc>::default(),
+            request_id: status.to_string(),
+            method: http::Method::GET,
+            target: "/".to_owned(),
+            operation: None,
+            access_key_id: None,
+            region: None,
+            status,
+            error_code: None,
+            duration: Duration::ZERO,
+            canonical_request: None,
+        }
     }
 
     #[test]
     fn the_ring_keeps_the_newest_entries() {
         let journal = Journal::new(3);
         for n in 0..5u16 {
-            journal.record(Entry {
-                started: Instant::now(),
-                time: DateTime::<Utc>::default(),
-                request_id: ShortText::new(&n.to_string()),
-                method: http::Method::GET,
-                target: ShortText::new("/"),
-                operation: None,
-                caller: None,
-                region: None,
-                status: n,
-                error_code: None,
-                duration: Duration::ZERO,
-                canonical_request: None,
-            });
+            journal.record(entry(n));
         }
         let statuses: Vec<u16> = journal.recent(10).iter().map(|e| e.status).collect();
         assert_eq!(statuses, [2, 3, 4]);
@@ -270,5 +181,25 @@ mod tests {
         assert_eq!(statuses, [3, 4]);
         journal.clear();
         assert!(journal.recent(10).is_empty());
+    }
+
+    #[test]
+    fn a_journal_of_capacity_zero_keeps_nothing() {
+        let journal = Journal::new(0);
+        journal.record(entry(200));
+        assert!(journal.recent(10).is_empty());
+    }
+
+    #[test]
+    fn a_view_splits_the_target_and_names_operation_and_code() {
+        let mut entry = entry(404);
+        entry.target = "/v2/keypair/k-1?authorization=secret".to_owned();
+        entry.operation = Some(Operation::GetKeypair);
+        entry.error_code = Some(ErrorCode::KeypairNotExist);
+        let view = serde_json::to_value(entry.view()).expect("serialisable");
+        assert_eq!(view["path"], "/v2/keypair/k-1");
+        assert_eq!(view["query"], "authorization=**redacted**");
+        assert_eq!(view["operation"], "get");
+        assert_eq!(view["errorCode"], ErrorCode::KeypairNotExist.as_str());
     }
 }

@@ -269,3 +269,25 @@ impl KeySource for FixedKeys {
         self.keys.len()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_of_a_generated_key_redacts_the_private_key() {
+        let keys = FixedKeys::bundled_test_keys().expect("bundled keys");
+        let key = &keys.keys[0];
+        let pem_body = key
+            .private_key_pem()
+            .lines()
+            .nth(1)
+            .expect("a PEM line after the header");
+        for shown in [format!("{key:?}"), format!("{keys:?}")] {
+            assert!(!shown.contains(pem_body), "{shown}");
+            assert!(!shown.contains("PRIVATE KEY"), "{shown}");
+            assert!(shown.contains("**redacted**"), "{shown}");
+            assert!(shown.contains(key.fingerprint()), "{shown}");
+        }
+    }
+}

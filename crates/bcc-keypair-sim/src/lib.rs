@@ -46,11 +46,14 @@
 //!
 //! # Layout
 //!
-//! Split the way moto splits a service (STYLE.md habit 9): `state` (the simulated cloud,
-//! plain methods, no HTTP), `wire` (parse, call state, render), `routes` (the table of
-//! method, path and action word), `auth` (verification before routing), `control` (the
-//! `/__sim/` API) and [`server`] (sockets, tasks, graceful shutdown). Time and ids come from
-//! a [`Clock`] and an [`IdGenerator`]; key material from a [`KeySource`].
+//! Split the way moto splits a service (STYLE.md habit 9). `pipeline` takes every request
+//! through its steps in one direction: `auth` (verification before routing), `routes`
+//! (host to region, and the table of method, path and action word), `faults`, `wire` (each
+//! operation parses, calls the state and renders), `persist` (the state file) and
+//! `journal` (recent requests). `state` is the simulated cloud: plain methods, no HTTP.
+//! `control` is the `/__sim/` API and [`server`] puts the simulator on sockets with
+//! graceful shutdown. Time and ids come from a [`Clock`] and an [`IdGenerator`]; key
+//! material from a [`KeySource`].
 //!
 //! # Non-goals
 //!
@@ -67,6 +70,7 @@ mod journal;
 mod keys;
 mod lock;
 mod persist;
+mod pipeline;
 mod routes;
 pub mod server;
 mod state;
@@ -75,31 +79,26 @@ mod wire;
 use std::io;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
-use std::time::Instant;
 
-use bcc_keypair_model::ErrorCode;
 use bce_auth::VerifySettings;
 use bytes::Bytes;
-use chrono::{DateTime, Utc};
-use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST};
-use http::{HeaderName, HeaderValue, Method, Request, Response};
+use http::{Request, Response};
 
+pub use bcc_keypair_model::Operation;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::{IdGenerator, RandomIds, SequentialIds};
 pub use journal::DEFAULT_JOURNAL_CAPACITY;
 pub use keys::{
     DEFAULT_KEY_POOL_SIZE, FixedKeys, GeneratedKey, KeyFuture, KeySource, RSA_BITS, RsaKeyPool,
 };
-pub use routes::Operation;
 pub use state::DEFAULT_QUOTA;
 
 use crate::auth::Accounts;
 use crate::faults::Faults;
-use crate::journal::{Caller, Journal, RegionRef};
-use crate::lock::read;
+use crate::journal::Journal;
 use crate::persist::StateFile;
-use crate::state::{ScopeRef, State};
-use crate::wire::Outcome;
+use crate::state::State;
+use crate::wire::Renderings;
 
 /// Access key used when no account is configured (development only).
 pub const DEV_ACCESS_KEY: &str = "bcc-sim-dev-access-key";
@@ -110,12 +109,6 @@ pub const DEFAULT_REGION: &str = "bj";
 /// Largest accepted request body. Larger bodies get `400 InvalidHTTPRequest` (errors.md
 /// §4 row 10: the body is not acceptable); the server refuses them before reading them.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
-
-/// `Content-Type` of every response (keypair-api.md §1).
-const JSON_CONTENT_TYPE: HeaderValue = HeaderValue::from_static("application/json;charset=UTF-8");
-// Header names as constants: naming a header with a `&str` parses it on every call.
-const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-bce-request-id");
-const CONTENT_MD5_HEADER: HeaderName = HeaderName::from_static("content-md5");
 
 /// Why the simulator could not be built or started.
 #[derive(Debug, thiserror::Error)]
@@ -163,8 +156,10 @@ impl std::fmt::Debug for Simulator {
     }
 }
 
+/// Everything the simulator keeps; the pipeline and the control API read it.
 pub(crate) struct Inner {
     pub(crate) state: RwLock<State>,
+    pub(crate) renderings: Renderings,
     pub(crate) accounts: Accounts,
     pub(crate) default_region: Arc<str>,
     pub(crate) clock: Arc<dyn Clock>,
@@ -172,9 +167,9 @@ pub(crate) struct Inner {
     pub(crate) keys: Arc<dyn KeySource>,
     pub(crate) journal: Journal,
     pub(crate) faults: Faults,
-    state_file: Option<Arc<StateFile>>,
+    pub(crate) state_file: Option<Arc<StateFile>>,
     /// `None`: signatures are not checked (development only).
-    verify_settings: Option<VerifySettings>,
+    pub(crate) verify_settings: Option<VerifySettings>,
 }
 
 /// Configures a [`Simulator`].
@@ -355,6 +350,7 @@ impl SimulatorBuilder {
         Ok(Simulator {
             inner: Arc::new(Inner {
                 state: RwLock::new(state),
+                renderings: Renderings::default(),
                 accounts,
                 default_region: Arc::from(self.default_region),
                 clock: self.clock,
@@ -380,170 +376,6 @@ impl Simulator {
     /// response. Must run inside a Tokio runtime (the state file is written on a blocking
     /// thread and injected latency uses Tokio's timer).
     pub async fn handle(&self, request: Request<Bytes>) -> Response<Bytes> {
-        let started = Instant::now();
-        let now = self.inner.clock.now();
-        // One buffer serves the error body and the response header; the journal copies it.
-        let request_id_bytes = Bytes::from(self.inner.ids.request_id());
-        let request_id = std::str::from_utf8(&request_id_bytes).unwrap_or_default();
-        let (parts, body) = request.into_parts();
-        let path = parts.uri.path();
-        let control = path == "/__sim" || path.starts_with("/__sim/");
-        let outcome = if control {
-            // Boxed: rare paths should not make every request's future larger (it is moved
-            // into place for each request).
-            Box::pin(control::handle(self, &parts, &body, request_id)).await
-        } else {
-            self.api(&parts, &body, request_id, now).await
-        };
-        if outcome.mutated {
-            Box::pin(self.persist()).await;
-        }
-        if !control {
-            self.inner.journal.record(journal::Entry {
-                started,
-                time: now,
-                request_id: journal::ShortText::new(request_id),
-                method: parts.method.clone(),
-                target: journal::ShortText::new(
-                    parts
-                        .uri
-                        .path_and_query()
-                        .map_or(path, http::uri::PathAndQuery::as_str),
-                ),
-                operation: outcome.operation.map(Operation::as_str),
-                caller: outcome.caller,
-                region: outcome.region,
-                status: outcome.status.as_u16(),
-                error_code: outcome.error_code,
-                duration: started.elapsed(),
-                canonical_request: outcome.canonical_request,
-            });
-        }
-        render(
-            parts.method == Method::HEAD,
-            outcome.status,
-            outcome.body,
-            request_id_bytes,
-        )
+        pipeline::handle(&self.inner, request).await
     }
-
-    /// The key pair API: auth, routing, faults, then the operation (errors.md §4 order).
-    async fn api(
-        &self,
-        parts: &http::request::Parts,
-        body: &Bytes,
-        request_id: &str,
-        now: DateTime<Utc>,
-    ) -> Outcome {
-        let inner = &*self.inner;
-        if body.len() > MAX_BODY_BYTES {
-            return Outcome::error(request_id, &ErrorCode::InvalidHttpRequest, None);
-        }
-        let authenticated =
-            match auth::authenticate(&inner.accounts, parts, now, inner.verify_settings.as_ref()) {
-                Ok(a) => a,
-                Err(rejected) => {
-                    let mut outcome =
-                        Outcome::error(request_id, &rejected.code, rejected.message.as_deref());
-                    outcome.caller = rejected
-                        .access_key_id
-                        .map(|name| Caller::Unknown(name.into()));
-                    outcome.canonical_request = rejected.canonical_request;
-                    return outcome;
-                }
-            };
-        let caller = Some(Caller::Key(authenticated.key));
-        let host_region = wire::region_from_host(parts.headers.get(HOST));
-        let region = host_region.unwrap_or(&inner.default_region);
-        let region_ref = || match host_region {
-            Some(name) => RegionRef::Named(name.into()),
-            None => RegionRef::Default,
-        };
-        let routed = match routes::route_request(&parts.method, parts.uri.path(), parts.uri.query())
-        {
-            Ok(r) => r,
-            Err(code) => {
-                let mut outcome = Outcome::error(request_id, &code, None);
-                outcome.caller = caller;
-                outcome.region = Some(region_ref());
-                return outcome;
-            }
-        };
-        let operation = routed.operation;
-        let mut outcome = 'outcome: {
-            if let Some(injection) = inner.faults.take(operation) {
-                if !injection.latency.is_zero() {
-                    Box::pin(tokio::time::sleep(injection.latency)).await;
-                }
-                if let Some(error) = injection.error {
-                    let status = http::StatusCode::from_u16(error.status)
-                        .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-                    break 'outcome Outcome::error_with_status(
-                        request_id,
-                        status,
-                        &error.code,
-                        Some(&error.message),
-                    );
-                }
-            }
-            let at = ScopeRef {
-                account: authenticated.account,
-                region,
-            };
-            let content_md5 = parts
-                .headers
-                .get(CONTENT_MD5_HEADER)
-                .map(HeaderValue::as_bytes);
-            match wire::run(inner, &routed, at, content_md5, body).await {
-                Ok(body) => {
-                    let mut outcome = Outcome::ok(body);
-                    outcome.mutated = operation.is_mutation();
-                    outcome
-                }
-                Err(code) => Outcome::error(request_id, &code, None),
-            }
-        };
-        outcome.operation = Some(operation);
-        outcome.caller = caller;
-        outcome.region = Some(region_ref());
-        outcome
-    }
-
-    /// Writes the state file, if configured, off the async runtime.
-    async fn persist(&self) {
-        let Some(file) = self.inner.state_file.clone() else {
-            return;
-        };
-        let sim = self.clone();
-        let save =
-            move || file.save_with(|| read(&sim.inner.state).to_json().map_err(io::Error::other));
-        let result = match tokio::runtime::Handle::try_current() {
-            Ok(_) => tokio::task::spawn_blocking(save)
-                .await
-                .unwrap_or_else(|e| Err(io::Error::other(e))),
-            Err(_) => save(),
-        };
-        if let Err(error) = result {
-            tracing::error!(%error, "writing the state file failed");
-        }
-    }
-}
-
-/// The HTTP response: JSON content type and the request id on every answer; HEAD gets the
-/// headers only (errors.md §1).
-fn render(head: bool, status: http::StatusCode, body: Bytes, request_id: Bytes) -> Response<Bytes> {
-    let length = body.len();
-    let body = if head { Bytes::new() } else { body };
-    let mut response = Response::new(body);
-    *response.status_mut() = status;
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, JSON_CONTENT_TYPE);
-    if let Ok(id) = HeaderValue::from_maybe_shared(request_id) {
-        headers.insert(REQUEST_ID_HEADER, id);
-    }
-    if head {
-        // Otherwise the body's length says it (and hyper writes the header).
-        headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
-    }
-    response
 }

@@ -1,81 +1,11 @@
-//! The routing table: method, path shape and action word -> operation (keypair-api.md §2, §3, §7).
+//! The route step: the `Host` header names the region, and method, path shape and action
+//! word name the operation (keypair-api.md §1, §2, §3, §7).
 
 use std::borrow::Cow;
-use std::fmt;
 
-use bcc_keypair_model::ErrorCode;
-use http::Method;
+use bcc_keypair_model::{ErrorCode, Operation};
+use http::{HeaderValue, Method};
 use percent_encoding::percent_decode_str;
-
-/// The nine key pair operations.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Operation {
-    /// `POST /v2/keypair[?create]`.
-    Create,
-    /// `PUT|POST /v2/keypair?import`, or Java's bare `PUT /v2/keypair`.
-    Import,
-    /// `GET /v2/keypair`.
-    List,
-    /// `GET /v2/keypair/{id}`.
-    Get,
-    /// `PUT /v2/keypair/{id}?attach`.
-    Attach,
-    /// `PUT /v2/keypair/{id}?detach`.
-    Detach,
-    /// `DELETE /v2/keypair/{id}[?delete]`.
-    Delete,
-    /// `PUT /v2/keypair/{id}?rename`.
-    Rename,
-    /// `PUT /v2/keypair/{id}?updateDesc`.
-    UpdateDesc,
-}
-
-impl Operation {
-    /// Every operation.
-    pub const ALL: [Operation; 9] = [
-        Operation::Create,
-        Operation::Import,
-        Operation::List,
-        Operation::Get,
-        Operation::Attach,
-        Operation::Detach,
-        Operation::Delete,
-        Operation::Rename,
-        Operation::UpdateDesc,
-    ];
-
-    /// The name used in the control API and the journal: `create`, …, `updateDesc`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Operation::Create => "create",
-            Operation::Import => "import",
-            Operation::List => "list",
-            Operation::Get => "get",
-            Operation::Attach => "attach",
-            Operation::Detach => "detach",
-            Operation::Delete => "delete",
-            Operation::Rename => "rename",
-            Operation::UpdateDesc => "updateDesc",
-        }
-    }
-
-    /// Parses [`Operation::as_str`].
-    pub fn from_name(name: &str) -> Option<Operation> {
-        Operation::ALL.into_iter().find(|op| op.as_str() == name)
-    }
-
-    /// Whether the operation changes state (and so is persisted to the state file).
-    pub fn is_mutation(self) -> bool {
-        !matches!(self, Operation::List | Operation::Get)
-    }
-}
-
-impl fmt::Display for Operation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// Which of the two paths under `/v2/keypair` a route is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,60 +52,80 @@ const fn route(
 
 static ROUTES: [Route; 13] = [
     // Current docs send no action word; older docs, Python and Java send `create`.
-    route(Method::POST, PathShape::Collection, None, Operation::Create),
+    route(
+        Method::POST,
+        PathShape::Collection,
+        None,
+        Operation::CreateKeypair,
+    ),
     route(
         Method::POST,
         PathShape::Collection,
         Some("create"),
-        Operation::Create,
+        Operation::CreateKeypair,
     ),
     // Structure `PUT ?import`; doc example `POST ?import`; Java: bare `PUT` (keypair-api.md §3 rule 3).
     route(
         Method::PUT,
         PathShape::Collection,
         Some("import"),
-        Operation::Import,
+        Operation::ImportKeypair,
     ),
     route(
         Method::POST,
         PathShape::Collection,
         Some("import"),
-        Operation::Import,
+        Operation::ImportKeypair,
     ),
-    route(Method::PUT, PathShape::Collection, None, Operation::Import),
-    route(Method::GET, PathShape::Collection, None, Operation::List),
-    route(Method::GET, PathShape::Item, None, Operation::Get),
+    route(
+        Method::PUT,
+        PathShape::Collection,
+        None,
+        Operation::ImportKeypair,
+    ),
+    route(
+        Method::GET,
+        PathShape::Collection,
+        None,
+        Operation::ListKeypairs,
+    ),
+    route(Method::GET, PathShape::Item, None, Operation::GetKeypair),
     route(
         Method::PUT,
         PathShape::Item,
         Some("attach"),
-        Operation::Attach,
+        Operation::AttachKeypair,
     ),
     route(
         Method::PUT,
         PathShape::Item,
         Some("detach"),
-        Operation::Detach,
+        Operation::DetachKeypair,
     ),
     // Docs: no action word; Go adds `?delete` (keypair-api.md §3 rule 4).
-    route(Method::DELETE, PathShape::Item, None, Operation::Delete),
+    route(
+        Method::DELETE,
+        PathShape::Item,
+        None,
+        Operation::DeleteKeypair,
+    ),
     route(
         Method::DELETE,
         PathShape::Item,
         Some("delete"),
-        Operation::Delete,
+        Operation::DeleteKeypair,
     ),
     route(
         Method::PUT,
         PathShape::Item,
         Some("rename"),
-        Operation::Rename,
+        Operation::RenameKeypair,
     ),
     route(
         Method::PUT,
         PathShape::Item,
         Some("updateDesc"),
-        Operation::UpdateDesc,
+        Operation::UpdateKeypairDescription,
     ),
 ];
 
@@ -194,6 +144,8 @@ pub(crate) struct Query<'a> {
 }
 
 impl<'a> Query<'a> {
+    /// Splits on `&` and `=` and decodes each part once. The simulator's only query parser
+    /// (API and control requests alike).
     pub(crate) fn parse(raw: Option<&'a str>) -> Self {
         let params = raw
             .unwrap_or("")
@@ -222,20 +174,22 @@ impl<'a> Query<'a> {
             .map(|(k, v)| (k.as_ref(), v.as_deref().unwrap_or("")))
     }
 
-    fn action_words(&self) -> impl Iterator<Item = &str> {
-        self.params
+    /// The action word, if any; two are `InvalidURI`.
+    fn action_word(&self) -> Result<Option<&'static str>, ErrorCode> {
+        let mut words = self
+            .params
             .iter()
             .filter(|(_, v)| v.as_deref().is_none_or(str::is_empty))
-            .map(|(k, _)| k.as_ref())
-            .filter(|k| ACTION_WORDS.contains(k))
+            .filter_map(|(k, _)| ACTION_WORDS.iter().find(|word| **word == k.as_ref()));
+        match (words.next(), words.next()) {
+            (word, None) => Ok(word.copied()),
+            _ => Err(ErrorCode::InvalidUri),
+        }
     }
 }
 
+/// Percent-decodes once; borrows when nothing is escaped.
 fn decode(s: &str) -> Cow<'_, str> {
-    // Ids and action words rarely carry escapes; without one the text is already decoded.
-    if !s.contains('%') {
-        return Cow::Borrowed(s);
-    }
     percent_decode_str(s).decode_utf8_lossy()
 }
 
@@ -248,36 +202,10 @@ pub(crate) fn route_request<'a>(
     raw_path: &'a str,
     raw_query: Option<&'a str>,
 ) -> Result<Routed<'a>, ErrorCode> {
-    let mut segments = raw_path.strip_prefix('/').unwrap_or(raw_path).split('/');
-    let version = segments.next().unwrap_or("");
-    if version != "v2" {
-        let looks_like_version = version.len() > 1
-            && version.starts_with('v')
-            && version[1..].bytes().all(|b| b.is_ascii_digit());
-        return Err(if looks_like_version {
-            ErrorCode::InvalidVersion
-        } else {
-            ErrorCode::InvalidUri
-        });
-    }
-    if segments.next() != Some("keypair") {
-        return Err(ErrorCode::InvalidUri);
-    }
-    let (shape, keypair_id) = match (segments.next(), segments.next()) {
-        (None, _) => (PathShape::Collection, None),
-        (Some(id), None) if !id.is_empty() => (PathShape::Item, Some(decode(id))),
-        _ => return Err(ErrorCode::InvalidUri),
-    };
+    let (shape, keypair_id) = path_shape(raw_path)?;
     let query = Query::parse(raw_query);
-    let action = {
-        let mut actions = query.action_words();
-        let action = actions.next();
-        if actions.next().is_some() {
-            return Err(ErrorCode::InvalidUri);
-        }
-        action.map(str::to_owned)
-    };
-    let action = action.as_deref();
+    let action = query.action_word()?;
+    // HEAD is answered like GET, with the headers only.
     let method = if method == Method::HEAD {
         &Method::GET
     } else {
@@ -295,9 +223,67 @@ pub(crate) fn route_request<'a>(
     })
 }
 
+/// `/v2/keypair` or `/v2/keypair/{id}`, with the id decoded.
+fn path_shape(raw_path: &str) -> Result<(PathShape, Option<Cow<'_, str>>), ErrorCode> {
+    let mut segments = raw_path.strip_prefix('/').unwrap_or(raw_path).split('/');
+    let version = segments.next().unwrap_or("");
+    if version != "v2" {
+        let looks_like_version = version.len() > 1
+            && version.starts_with('v')
+            && version[1..].bytes().all(|b| b.is_ascii_digit());
+        return Err(if looks_like_version {
+            ErrorCode::InvalidVersion
+        } else {
+            ErrorCode::InvalidUri
+        });
+    }
+    if segments.next() != Some("keypair") {
+        return Err(ErrorCode::InvalidUri);
+    }
+    match (segments.next(), segments.next()) {
+        (None, _) => Ok((PathShape::Collection, None)),
+        (Some(id), None) if !id.is_empty() => Ok((PathShape::Item, Some(decode(id)))),
+        _ => Err(ErrorCode::InvalidUri),
+    }
+}
+
+/// The region a request addresses: the one its `Host` names, else `default`.
+pub(crate) fn region<'a>(host: Option<&'a HeaderValue>, default: &'a str) -> &'a str {
+    region_from_host(host).unwrap_or(default)
+}
+
+/// keypair-api.md §1: the endpoint host is `bcc.{region}.baidubce.com`.
+fn region_from_host(host: Option<&HeaderValue>) -> Option<&str> {
+    let host = std::str::from_utf8(host?.as_bytes()).ok()?;
+    let host = match host.rsplit_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => host,
+    };
+    let region = strip_prefix_ignore_case(host, "bcc.")?;
+    let region = strip_suffix_ignore_case(region, ".baidubce.com")?;
+    (!region.is_empty() && !region.contains('.')).then_some(region)
+}
+
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
+}
+
+fn strip_suffix_ignore_case<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
+    let start = s.len().checked_sub(suffix.len())?;
+    let tail = s.get(start..)?;
+    tail.eq_ignore_ascii_case(suffix).then(|| &s[..start])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use Operation::{
+        AttachKeypair as Attach, CreateKeypair as Create, DeleteKeypair as Delete,
+        DetachKeypair as Detach, GetKeypair as Get, ImportKeypair as Import, ListKeypairs as List,
+        RenameKeypair as Rename, UpdateKeypairDescription as UpdateDesc,
+    };
 
     fn check(method: Method, target: &str, expected: Result<(Operation, Option<&str>), ErrorCode>) {
         let (path, query) = match target.split_once('?') {
@@ -310,104 +296,106 @@ mod tests {
         assert_eq!(got, expected, "{method} {target}");
     }
 
+    /// Every request shape the SDKs send (keypair-api.md §3), with its operation and id.
+    const SDK_SHAPES: &[(Method, &str, Operation, Option<&str>)] = &[
+        (Method::POST, "/v2/keypair", Create, None),
+        (Method::POST, "/v2/keypair?create", Create, None),
+        (Method::POST, "/v2/keypair?create=", Create, None),
+        (
+            Method::POST,
+            "/v2/keypair?clientToken=tok-123",
+            Create,
+            None,
+        ),
+        (
+            Method::POST,
+            "/v2/keypair?clientToken=t&create",
+            Create,
+            None,
+        ),
+        (Method::PUT, "/v2/keypair?import", Import, None),
+        (Method::PUT, "/v2/keypair?import=", Import, None),
+        (
+            Method::PUT,
+            "/v2/keypair?clientToken=x&import",
+            Import,
+            None,
+        ),
+        (Method::POST, "/v2/keypair?import", Import, None),
+        (Method::PUT, "/v2/keypair", Import, None),
+        (Method::GET, "/v2/keypair", List, None),
+        (Method::GET, "/v2/keypair?maxKeys=1000", List, None),
+        (
+            Method::GET,
+            "/v2/keypair?marker=k-IyWRtII7&maxKeys=10&name=my%20kp%2F1",
+            List,
+            None,
+        ),
+        (Method::HEAD, "/v2/keypair", List, None),
+        (
+            Method::GET,
+            "/v2/keypair/k-abc12345",
+            Get,
+            Some("k-abc12345"),
+        ),
+        (Method::GET, "/v2/keypair/k-a:b~c*d", Get, Some("k-a:b~c*d")),
+        (
+            Method::GET,
+            "/v2/keypair/k-a:b~c%2Ad",
+            Get,
+            Some("k-a:b~c*d"),
+        ),
+        (
+            Method::GET,
+            "/v2/keypair/%E6%B5%8B%E8%AF%95",
+            Get,
+            Some("测试"),
+        ),
+        (Method::GET, "/v2/keypair/a%20b", Get, Some("a b")),
+        (Method::GET, "/v2/keypair/a%252Fb", Get, Some("a%2Fb")),
+        (Method::GET, "/v2/keypair/a%2Fb", Get, Some("a/b")),
+        (Method::PUT, "/v2/keypair/k-1?attach", Attach, Some("k-1")),
+        (Method::PUT, "/v2/keypair/k-1?attach=", Attach, Some("k-1")),
+        (
+            Method::PUT,
+            "/v2/keypair/k-1?foo=bar&attach",
+            Attach,
+            Some("k-1"),
+        ),
+        (Method::PUT, "/v2/keypair/k-1?detach", Detach, Some("k-1")),
+        (Method::PUT, "/v2/keypair/k-1?detach=", Detach, Some("k-1")),
+        (Method::DELETE, "/v2/keypair/k-1", Delete, Some("k-1")),
+        (
+            Method::DELETE,
+            "/v2/keypair/k-1?delete",
+            Delete,
+            Some("k-1"),
+        ),
+        (
+            Method::DELETE,
+            "/v2/keypair/k-1?delete=",
+            Delete,
+            Some("k-1"),
+        ),
+        (Method::PUT, "/v2/keypair/k-1?rename", Rename, Some("k-1")),
+        (Method::PUT, "/v2/keypair/k-1?rename=", Rename, Some("k-1")),
+        (
+            Method::PUT,
+            "/v2/keypair/k-1?updateDesc",
+            UpdateDesc,
+            Some("k-1"),
+        ),
+        (
+            Method::PUT,
+            "/v2/keypair/k-1?updateDesc=&x=1",
+            UpdateDesc,
+            Some("k-1"),
+        ),
+    ];
+
     #[test]
     fn every_sdk_request_shape_routes() {
-        use Operation::*;
-        let cases: &[(Method, &str, Operation, Option<&str>)] = &[
-            (Method::POST, "/v2/keypair", Create, None),
-            (Method::POST, "/v2/keypair?create", Create, None),
-            (Method::POST, "/v2/keypair?create=", Create, None),
-            (
-                Method::POST,
-                "/v2/keypair?clientToken=tok-123",
-                Create,
-                None,
-            ),
-            (
-                Method::POST,
-                "/v2/keypair?clientToken=t&create",
-                Create,
-                None,
-            ),
-            (Method::PUT, "/v2/keypair?import", Import, None),
-            (Method::PUT, "/v2/keypair?import=", Import, None),
-            (
-                Method::PUT,
-                "/v2/keypair?clientToken=x&import",
-                Import,
-                None,
-            ),
-            (Method::POST, "/v2/keypair?import", Import, None),
-            (Method::PUT, "/v2/keypair", Import, None),
-            (Method::GET, "/v2/keypair", List, None),
-            (Method::GET, "/v2/keypair?maxKeys=1000", List, None),
-            (
-                Method::GET,
-                "/v2/keypair?marker=k-IyWRtII7&maxKeys=10&name=my%20kp%2F1",
-                List,
-                None,
-            ),
-            (Method::HEAD, "/v2/keypair", List, None),
-            (
-                Method::GET,
-                "/v2/keypair/k-abc12345",
-                Get,
-                Some("k-abc12345"),
-            ),
-            (Method::GET, "/v2/keypair/k-a:b~c*d", Get, Some("k-a:b~c*d")),
-            (
-                Method::GET,
-                "/v2/keypair/k-a:b~c%2Ad",
-                Get,
-                Some("k-a:b~c*d"),
-            ),
-            (
-                Method::GET,
-                "/v2/keypair/%E6%B5%8B%E8%AF%95",
-                Get,
-                Some("测试"),
-            ),
-            (Method::GET, "/v2/keypair/a%20b", Get, Some("a b")),
-            (Method::GET, "/v2/keypair/a%252Fb", Get, Some("a%2Fb")),
-            (Method::GET, "/v2/keypair/a%2Fb", Get, Some("a/b")),
-            (Method::PUT, "/v2/keypair/k-1?attach", Attach, Some("k-1")),
-            (Method::PUT, "/v2/keypair/k-1?attach=", Attach, Some("k-1")),
-            (
-                Method::PUT,
-                "/v2/keypair/k-1?foo=bar&attach",
-                Attach,
-                Some("k-1"),
-            ),
-            (Method::PUT, "/v2/keypair/k-1?detach", Detach, Some("k-1")),
-            (Method::PUT, "/v2/keypair/k-1?detach=", Detach, Some("k-1")),
-            (Method::DELETE, "/v2/keypair/k-1", Delete, Some("k-1")),
-            (
-                Method::DELETE,
-                "/v2/keypair/k-1?delete",
-                Delete,
-                Some("k-1"),
-            ),
-            (
-                Method::DELETE,
-                "/v2/keypair/k-1?delete=",
-                Delete,
-                Some("k-1"),
-            ),
-            (Method::PUT, "/v2/keypair/k-1?rename", Rename, Some("k-1")),
-            (Method::PUT, "/v2/keypair/k-1?rename=", Rename, Some("k-1")),
-            (
-                Method::PUT,
-                "/v2/keypair/k-1?updateDesc",
-                UpdateDesc,
-                Some("k-1"),
-            ),
-            (
-                Method::PUT,
-                "/v2/keypair/k-1?updateDesc=&x=1",
-                UpdateDesc,
-                Some("k-1"),
-            ),
-        ];
+        let cases = SDK_SHAPES;
         for (method, target, op, id) in cases {
             check(method.clone(), target, Ok((*op, *id)));
         }
@@ -453,7 +441,7 @@ mod tests {
         check(
             Method::POST,
             "/v2/keypair?create=1",
-            Ok((Operation::Create, None)),
+            Ok((Operation::CreateKeypair, None)),
         );
     }
 
@@ -467,10 +455,51 @@ mod tests {
     }
 
     #[test]
-    fn operation_names_round_trip() {
+    fn operation_names_of_the_control_api_and_journal_round_trip() {
+        // The names the control API accepts and the journal shows (crate README).
+        let names: Vec<_> = Operation::ALL.iter().map(|op| op.short_name()).collect();
+        assert_eq!(
+            names,
+            [
+                "create",
+                "import",
+                "list",
+                "get",
+                "attach",
+                "detach",
+                "delete",
+                "rename",
+                "updateDesc"
+            ]
+        );
         for op in Operation::ALL {
-            assert_eq!(Operation::from_name(op.as_str()), Some(op));
+            assert_eq!(Operation::from_name(op.short_name()), Some(op));
         }
         assert_eq!(Operation::from_name("nope"), None);
+    }
+
+    #[test]
+    fn region_comes_from_the_bcc_host_name() {
+        let cases = [
+            ("bcc.bj.baidubce.com", Some("bj")),
+            ("bcc.gz.baidubce.com:8080", Some("gz")),
+            ("BCC.SU.BAIDUBCE.COM", Some("SU")),
+            ("127.0.0.1:18081", None),
+            ("bcc..baidubce.com", None),
+            ("bcc.a.b.baidubce.com", None),
+            ("bos.bj.baidubce.com", None),
+            ("localhost", None),
+        ];
+        for (host, named) in cases {
+            let value = HeaderValue::from_static(host);
+            assert_eq!(region_from_host(Some(&value)), named, "{host}");
+            assert_eq!(
+                region(Some(&value), "dflt"),
+                named.unwrap_or("dflt"),
+                "{host}"
+            );
+        }
+        assert_eq!(region_from_host(None), None);
+        assert_eq!(region(None, "dflt"), "dflt");
     }
 }

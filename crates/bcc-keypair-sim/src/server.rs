@@ -6,7 +6,6 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -17,6 +16,7 @@ use hyper::body::Body as _;
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::{JoinHandle, JoinSet};
@@ -27,18 +27,17 @@ use crate::{MAX_BODY_BYTES, Simulator};
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// Serves `sim` on `listener` until `shutdown` completes, then stops accepting, lets open
-/// requests finish (up to 5 s) and returns.
+/// requests finish (up to 5 s) and returns. The caller binds the listener and owns the
+/// shutdown signal (mini-redis's `run(listener, shutdown)`).
 pub async fn serve(
     listener: TcpListener,
     sim: Simulator,
     shutdown: impl Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
     let mut shutdown = std::pin::pin!(shutdown);
+    let graceful = GracefulShutdown::new();
+    // The connection tasks, so that any still open after the grace period can be aborted.
     let mut connections = JoinSet::new();
-    // One stop channel per connection rather than one shared signal: a connection task
-    // polls its own receiver on every wake-up, which then touches no state shared with
-    // other connections. Dropping a sender tells its connection to finish gracefully.
-    let mut stops: Vec<oneshot::Sender<()>> = Vec::new();
     loop {
         let (stream, peer) = tokio::select! {
             () = &mut shutdown => break,
@@ -54,47 +53,28 @@ pub async fn serve(
             },
         };
         let _ = stream.set_nodelay(true);
-        // Every request's future must own a handle to the simulator. Cloning the shared
-        // `Simulator` per request would bump one reference count from every worker thread
-        // (a cache line bouncing between cores); a handle of the connection's own keeps
-        // that traffic on the connection's thread.
-        let sim = Arc::new(sim.clone());
+        let sim = sim.clone();
         let service = service_fn(move |request| {
-            let sim = Arc::clone(&sim);
+            let sim = sim.clone();
             async move { Ok::<_, Infallible>(answer(&sim, request).await) }
         });
-        if stops.len() >= 64 && stops.len().is_power_of_two() {
-            stops.retain(|stop| !stop.is_closed());
-        }
-        let (stop, stopped) = oneshot::channel::<()>();
-        stops.push(stop);
+        let connection = hyper::server::conn::http1::Builder::new()
+            .keep_alive(true)
+            .serve_connection(TokioIo::new(stream), service);
+        // When shutdown starts, the connection finishes its request in flight and closes
+        // (an idle keep-alive connection closes at once).
+        let connection = graceful.watch(connection);
         connections.spawn(async move {
-            let connection = hyper::server::conn::http1::Builder::new()
-                .keep_alive(true)
-                .serve_connection(TokioIo::new(stream), service);
-            let mut connection = std::pin::pin!(connection);
-            let result = tokio::select! {
-                biased;
-                result = connection.as_mut() => result,
-                _ = stopped => {
-                    // Finish the request in flight, then close (idle keep-alive
-                    // connections close at once).
-                    connection.as_mut().graceful_shutdown();
-                    connection.await
-                }
-            };
-            if let Err(error) = result {
+            if let Err(error) = connection.await {
                 tracing::debug!(%peer, %error, "connection ended with an error");
             }
         });
     }
     drop(listener);
-    drop(stops);
-    let drained = tokio::time::timeout(SHUTDOWN_GRACE, async {
-        while connections.join_next().await.is_some() {}
-    })
-    .await;
-    if drained.is_err() {
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+        .await
+        .is_err()
+    {
         tracing::warn!(
             open = connections.len(),
             "connections still open after the shutdown grace period; closing them"

@@ -5,10 +5,12 @@
 //! live in a [`Scope`] per account and region (keypair-api.md §5: quota, duplicates and ids
 //! are per user and region).
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::OnceLock;
+mod base64_bytes;
+mod quotas;
+mod tokens;
 
-use bytes::Bytes;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
 
 use bcc_keypair_model::{
     ErrorCode, InstanceId, KeypairDescription, KeypairId, KeypairName, ListKeypairsQuery, PublicKey,
@@ -16,6 +18,12 @@ use bcc_keypair_model::{
 use serde::{Deserialize, Serialize};
 
 use crate::keys::GeneratedKey;
+
+use self::quotas::Quotas;
+use self::tokens::{TokenParams, TokenRecord};
+
+/// What `Debug` shows instead of a private key.
+const REDACTED: &str = "**redacted**";
 
 /// Default number of key pairs per account and region (keypair-api.md §5).
 pub const DEFAULT_QUOTA: usize = 500;
@@ -44,25 +52,6 @@ pub(crate) struct Keypair {
     pub(crate) blob: Vec<u8>,
     pub(crate) fingerprint: String,
     pub(crate) created_time: String,
-    /// The last rendering of this key pair, see [`RenderCache`].
-    #[serde(skip)]
-    rendered: RenderCache,
-}
-
-/// The last rendered answer for one key pair.
-///
-/// Every change to a scope goes through [`State::scope_mut`] or
-/// [`State::existing_scope_mut`], which empty the caches of all key pairs in the scope, so a
-/// stale rendering (say, an old `instanceCount`) can never be served and no operation has to
-/// remember to invalidate anything. Reading a filled cache is a single atomic load.
-#[derive(Debug, Default)]
-pub(crate) struct RenderCache(OnceLock<Bytes>);
-
-impl Clone for RenderCache {
-    /// A copy starts empty: it may end up in another scope.
-    fn clone(&self) -> Self {
-        Self::default()
-    }
 }
 
 /// One simulated BCC instance.
@@ -86,31 +75,6 @@ impl Instance {
     }
 }
 
-/// What a client token was first used for (errors.md §4 row 17).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "operation", rename_all = "camelCase")]
-enum TokenParams {
-    Create {
-        name: String,
-        description: String,
-    },
-    Import {
-        name: String,
-        description: String,
-        #[serde(with = "base64_bytes")]
-        blob: Vec<u8>,
-    },
-}
-
-/// The first answer given for a client token; repeated requests get it again.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct TokenRecord {
-    params: TokenParams,
-    keypair: Keypair,
-    private_key: Option<String>,
-}
-
 /// Key pairs and instances of one account in one region.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -122,6 +86,9 @@ pub(crate) struct Scope {
     index: HashMap<String, u64>,
     instances: BTreeMap<String, Instance>,
     client_tokens: HashMap<String, TokenRecord>,
+    /// Stamped by [`State::scope_mut`] and [`State::existing_scope_mut`] on every change.
+    #[serde(skip)]
+    revision: Revision,
 }
 
 impl Scope {
@@ -144,12 +111,6 @@ impl Scope {
         u32::try_from(n).unwrap_or(u32::MAX)
     }
 
-    fn forget_renderings(&mut self) {
-        for keypair in self.keypairs.values_mut() {
-            keypair.rendered = RenderCache::default();
-        }
-    }
-
     fn rebuild_index(&mut self) {
         self.index = self
             .keypairs
@@ -164,13 +125,37 @@ impl Scope {
     }
 }
 
-/// A key pair as an operation returns it.
-#[derive(Clone, Debug)]
+/// Which state of a scope a key pair was read from. Stamps come from one counter for the
+/// whole [`State`], so two scopes never share one, and any change to a scope (a rename, an
+/// attach that changes `instanceCount`, a delete) gives it a new one: a rendering made at
+/// one revision is valid for exactly as long as the scope keeps that revision.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Revision(u64);
+
+#[cfg(test)]
+impl Revision {
+    pub(crate) fn for_tests(n: u64) -> Self {
+        Self(n)
+    }
+}
+
+/// A key pair as an operation returns it. `Debug` never shows the private key.
+#[derive(Clone)]
 pub(crate) struct KeypairView {
     pub(crate) keypair: Keypair,
     pub(crate) instance_count: u32,
     /// Only in the create answer.
     pub(crate) private_key: Option<String>,
+}
+
+impl fmt::Debug for KeypairView {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KeypairView")
+            .field("keypair", &self.keypair)
+            .field("instance_count", &self.instance_count)
+            .field("private_key", &self.private_key.as_ref().map(|_| REDACTED))
+            .finish()
+    }
 }
 
 /// One page of a list call (keypair-api.md §6.3).
@@ -219,52 +204,6 @@ pub(crate) struct InstanceView {
     pub(crate) keypair_id: Option<String>,
 }
 
-/// Quota settings: a default and overrides per account, region, or both.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Quotas {
-    default: usize,
-    overrides: Vec<QuotaOverride>,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct QuotaOverride {
-    account: Option<String>,
-    region: Option<String>,
-    quota: usize,
-}
-
-impl Quotas {
-    /// Most specific first: account and region, account, region, default.
-    fn limit(&self, scope: ScopeRef<'_>) -> usize {
-        let find = |account: Option<&str>, region: Option<&str>| {
-            self.overrides
-                .iter()
-                .find(|o| o.account.as_deref() == account && o.region.as_deref() == region)
-                .map(|o| o.quota)
-        };
-        find(Some(scope.account), Some(scope.region))
-            .or_else(|| find(Some(scope.account), None))
-            .or_else(|| find(None, Some(scope.region)))
-            .unwrap_or(self.default)
-    }
-
-    fn set(&mut self, account: Option<String>, region: Option<String>, quota: usize) {
-        if account.is_none() && region.is_none() {
-            self.default = quota;
-            return;
-        }
-        self.overrides
-            .retain(|o| !(o.account == account && o.region == region));
-        self.overrides.push(QuotaOverride {
-            account,
-            region,
-            quota,
-        });
-    }
-}
-
 /// The whole simulated cloud.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -276,6 +215,9 @@ pub(crate) struct State {
     quotas: Quotas,
     /// account -> region -> scope.
     accounts: BTreeMap<String, BTreeMap<String, Scope>>,
+    /// The last [`Revision`] stamped on a scope.
+    #[serde(skip)]
+    last_revision: u64,
 }
 
 const STATE_FORMAT_VERSION: u32 = 1;
@@ -295,6 +237,7 @@ impl State {
                 overrides: Vec::new(),
             },
             accounts: BTreeMap::new(),
+            last_revision: 0,
         }
     }
 
@@ -302,9 +245,13 @@ impl State {
     /// saved default.
     pub(crate) fn from_json(bytes: &[u8], quota: usize) -> Result<Self, serde_json::Error> {
         let mut state: State = serde_json::from_slice(bytes)?;
+        let mut last_revision = 0;
         for scope in state.accounts.values_mut().flat_map(BTreeMap::values_mut) {
             scope.rebuild_index();
+            last_revision += 1;
+            scope.revision = Revision(last_revision);
         }
+        state.last_revision = last_revision;
         state.configured_quota = quota;
         state.quotas.default = quota;
         Ok(state)
@@ -318,26 +265,33 @@ impl State {
         self.accounts.get(at.account)?.get(at.region)
     }
 
-    /// The only ways to change a scope (with [`State::existing_scope_mut`]): both empty the
-    /// [`RenderCache`]s of the scope.
+    fn next_revision(&mut self) -> Revision {
+        self.last_revision += 1;
+        Revision(self.last_revision)
+    }
+
+    /// The only ways to change a scope (with [`State::existing_scope_mut`]): both give the
+    /// scope a new [`Revision`].
     fn scope_mut(&mut self, at: ScopeRef<'_>) -> &mut Scope {
+        let revision = self.next_revision();
         let scope = self
             .accounts
             .entry(at.account.to_owned())
             .or_default()
             .entry(at.region.to_owned())
             .or_default();
-        scope.forget_renderings();
+        scope.revision = revision;
         scope
     }
 
     fn existing_scope_mut(&mut self, at: ScopeRef<'_>) -> Option<&mut Scope> {
+        let revision = self.next_revision();
         let scope = self.accounts.get_mut(at.account)?.get_mut(at.region)?;
-        scope.forget_renderings();
+        scope.revision = revision;
         Some(scope)
     }
 
-    /// The key pair to change, or `KeypairNotExist`; its scope's renderings are emptied.
+    /// The key pair to change, or `KeypairNotExist`; its scope gets a new revision.
     fn existing_keypair_mut(
         &mut self,
         at: ScopeRef<'_>,
@@ -455,48 +409,6 @@ impl State {
         })
     }
 
-    fn repeated_token(
-        &self,
-        at: ScopeRef<'_>,
-        client_token: Option<&str>,
-        params: &TokenParams,
-    ) -> Result<Option<KeypairView>, ErrorCode> {
-        let Some(token) = client_token else {
-            return Ok(None);
-        };
-        let Some(record) = self.scope(at).and_then(|s| s.client_tokens.get(token)) else {
-            return Ok(None);
-        };
-        if &record.params != params {
-            return Err(ErrorCode::IdempotentParameterMismatch);
-        }
-        Ok(Some(KeypairView {
-            keypair: record.keypair.clone(),
-            instance_count: 0,
-            private_key: record.private_key.clone(),
-        }))
-    }
-
-    fn remember_token(
-        &mut self,
-        at: ScopeRef<'_>,
-        client_token: Option<&str>,
-        params: TokenParams,
-        keypair: &Keypair,
-        private_key: Option<String>,
-    ) {
-        if let Some(token) = client_token {
-            self.scope_mut(at).client_tokens.insert(
-                token.to_owned(),
-                TokenRecord {
-                    params,
-                    keypair: keypair.clone(),
-                    private_key,
-                },
-            );
-        }
-    }
-
     fn check_quota(&self, at: ScopeRef<'_>) -> Result<(), ErrorCode> {
         let used = self.scope(at).map_or(0, |s| s.keypairs.len());
         if used >= self.quotas.limit(at) {
@@ -524,7 +436,6 @@ impl State {
             blob: material.blob,
             fingerprint: material.fingerprint,
             created_time: new.created_time.clone(),
-            rendered: RenderCache::default(),
         };
         self.scope_mut(at).insert(keypair.clone());
         Ok(keypair)
@@ -558,31 +469,22 @@ impl State {
     // ---- read ---------------------------------------------------------------------------
 
     pub(crate) fn get(&self, at: ScopeRef<'_>, id: &KeypairId) -> Result<KeypairView, ErrorCode> {
+        self.find(at, id.as_str())
+    }
+
+    /// Like [`State::get`] for any text: an id that could not be valid is simply not found.
+    pub(crate) fn find(&self, at: ScopeRef<'_>, id: &str) -> Result<KeypairView, ErrorCode> {
         let scope = self.scope(at).ok_or(ErrorCode::KeypairNotExist)?;
-        let keypair = scope
-            .keypair(id.as_str())
-            .ok_or(ErrorCode::KeypairNotExist)?;
+        let keypair = scope.keypair(id).ok_or(ErrorCode::KeypairNotExist)?;
         Ok(Self::view(scope, keypair))
     }
 
-    /// Like [`State::get`], rendered by `render`; the rendering is reused until the scope
-    /// changes (repeated reads of an unchanged key pair are the common case, and rendering
-    /// costs more than the rest of a read).
-    pub(crate) fn get_rendered(
-        &self,
-        at: ScopeRef<'_>,
-        id: &str,
-        render: impl FnOnce(KeypairView) -> Bytes,
-    ) -> Result<Bytes, ErrorCode> {
-        let scope = self.scope(at).ok_or(ErrorCode::KeypairNotExist)?;
-        let keypair = scope.keypair(id).ok_or(ErrorCode::KeypairNotExist)?;
-        if let Some(bytes) = keypair.rendered.0.get() {
-            return Ok(bytes.clone());
-        }
-        let bytes = render(Self::view(scope, keypair));
-        // Another reader may have filled it meanwhile; both renderings are equal.
-        let _ = keypair.rendered.0.set(bytes.clone());
-        Ok(bytes)
+    /// The revision of the scope holding key pair `id`, or `KeypairNotExist`.
+    pub(crate) fn revision(&self, at: ScopeRef<'_>, id: &str) -> Result<Revision, ErrorCode> {
+        self.scope(at)
+            .filter(|scope| scope.index.contains_key(id))
+            .map(|scope| scope.revision)
+            .ok_or(ErrorCode::KeypairNotExist)
     }
 
     /// keypair-api.md §6.3: creation order, name filter before paging, inclusive marker,
@@ -857,18 +759,89 @@ impl State {
     }
 }
 
-/// Serde helper: bytes as standard base64 text in the state file.
-mod base64_bytes {
-    use base64::Engine as _;
-    use base64::engine::general_purpose::STANDARD;
-    use serde::{Deserialize, Deserializer, Serializer};
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    pub(super) fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&STANDARD.encode(bytes))
+    const AT: ScopeRef<'static> = ScopeRef {
+        account: "ak",
+        region: "bj",
+    };
+
+    fn state_with_keypair() -> (State, KeypairId) {
+        let mut state = State::new(DEFAULT_QUOTA);
+        let key = GeneratedKey::from_pkcs1_pem(include_str!("../testdata/rsa2048-1.pem"))
+            .expect("test key");
+        let name = KeypairName::new("kp").expect("valid name");
+        let description = KeypairDescription::new("").expect("valid description");
+        let new = NewKeypair {
+            name: &name,
+            description: &description,
+            client_token: None,
+            created_time: "2026-11-24T10:00:00Z".to_owned(),
+        };
+        let view = state
+            .create(AT, &new, &key, &mut || "k-1".to_owned())
+            .expect("created");
+        (state, KeypairId::new(&view.keypair.id).expect("valid id"))
     }
 
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        let text = String::deserialize(d)?;
-        STANDARD.decode(text).map_err(serde::de::Error::custom)
+    #[test]
+    fn every_change_to_a_scope_gives_it_a_new_revision() {
+        let (mut state, id) = state_with_keypair();
+        let mut seen = vec![state.revision(AT, "k-1").expect("exists")];
+        let mut changed = |state: &State| {
+            let revision = state.revision(AT, "k-1").expect("exists");
+            assert!(!seen.contains(&revision), "{revision:?} reused");
+            seen.push(revision);
+        };
+        let name = KeypairName::new("renamed").expect("valid name");
+        state.rename(AT, &id, &name).expect("renamed");
+        changed(&state);
+        state.put_instance(AT, "i-1", "linux".to_owned(), "Running".to_owned());
+        changed(&state);
+        let instance = InstanceId::new("i-1").expect("valid instance id");
+        state.attach(AT, &id, &[instance]).expect("attached");
+        changed(&state);
+        // Reading changes nothing.
+        state.find(AT, "k-1").expect("exists");
+        assert_eq!(state.revision(AT, "k-1").ok(), seen.last().copied());
+        assert_eq!(
+            state.revision(AT, "k-2").err(),
+            Some(ErrorCode::KeypairNotExist)
+        );
+    }
+
+    #[test]
+    fn a_loaded_state_gives_each_scope_its_own_revision() {
+        let (mut state, _) = state_with_keypair();
+        let other = ScopeRef {
+            account: "ak",
+            region: "gz",
+        };
+        state.put_instance(other, "i-1", "linux".to_owned(), "Running".to_owned());
+        let json = state.to_json().expect("serialisable");
+        let loaded = State::from_json(&json, DEFAULT_QUOTA).expect("loadable");
+        let revisions: Vec<_> = loaded
+            .accounts
+            .values()
+            .flat_map(BTreeMap::values)
+            .map(|scope| scope.revision)
+            .collect();
+        assert_eq!(revisions.len(), 2);
+        assert_ne!(revisions[0], revisions[1]);
+        assert!(loaded.revision(AT, "k-1").is_ok());
+    }
+
+    #[test]
+    fn debug_of_a_keypair_view_redacts_the_private_key() {
+        let (state, id) = state_with_keypair();
+        let mut view = state.get(AT, &id).expect("exists");
+        view.private_key = Some("-----BEGIN RSA PRIVATE KEY-----\nsecret".to_owned());
+        let shown = format!("{view:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(!shown.contains("BEGIN RSA"), "{shown}");
+        assert!(shown.contains(REDACTED), "{shown}");
+        assert!(shown.contains("k-1"), "{shown}");
     }
 }

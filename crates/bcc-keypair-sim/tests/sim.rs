@@ -19,3 +19,5 @@ mod persistence;
 mod routing;
 #[path = "sim/sdk_replay.rs"]
 mod sdk_replay;
+#[path = "sim/server.rs"]
+mod server;

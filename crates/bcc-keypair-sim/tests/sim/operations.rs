@@ -462,7 +462,7 @@ async fn list_filters_by_exact_name_before_paging_and_keeps_creation_order() {
 }
 
 #[tokio::test]
-async fn get_delete_rename_and_update_description() {
+async fn get_rename_and_update_description() {
     let h = harness();
     let id = h.create("kp").await;
     h.get("k-missing")
@@ -515,7 +515,12 @@ async fn get_delete_rename_and_update_description() {
     .await
     .ok();
     assert_eq!(h.get(&id).await.json["keypair"]["description"], "");
+}
 
+#[tokio::test]
+async fn rename_and_update_description_check_the_body_before_the_key_pair() {
+    let h = harness();
+    let id = h.create("kp").await;
     let long = "d".repeat(141);
     h.call(
         Method::PUT,
@@ -556,7 +561,12 @@ async fn get_delete_rename_and_update_description() {
     )
     .await
     .error(404, "Keypair.KeypairNotExist");
+}
 
+#[tokio::test]
+async fn delete_takes_go_and_documented_forms() {
+    let h = harness();
+    let id = h.create("kp").await;
     // Go deletes with `?delete` and a JSON body; both forms work.
     let deleted = h
         .call(

@@ -239,113 +239,115 @@ async fn replay(
     replies
 }
 
+/// The Python SDK requests of keypair-api.md Appendix A.1, in order.
+const PYTHON_APPENDIX_A1: [Captured; 17] = [
+    ok(
+        "POST",
+        "/v2/keypair",
+        "create=",
+        r#"{"name": "kp01", "description": "desc \u63cf\u8ff0"}"#,
+    ),
+    ok(
+        "POST",
+        "/v2/keypair",
+        "create=",
+        r#"{"name": "kp02", "description": null}"#,
+    ),
+    // The captured keys are truncated placeholders, so the service refuses them.
+    err(
+        "PUT",
+        "/v2/keypair",
+        "import=",
+        r#"{"name": "kp03", "publicKey": "ssh-rsa AAAAB3Nza test@host", "description": "d"}"#,
+        400,
+        "Keypair.PublicKeyFormatInvalid",
+    ),
+    err(
+        "PUT",
+        "/v2/keypair",
+        "import=",
+        r#"{"name": "kp04", "publicKey": "ssh-rsa AAAA"}"#,
+        400,
+        "Keypair.PublicKeyFormatInvalid",
+    ),
+    ok("GET", "/v2/keypair", "", ""),
+    ok(
+        "GET",
+        "/v2/keypair",
+        "marker=k-IyWRtII7&maxKeys=10&name=my%20kp%2F1",
+        "",
+    ),
+    ok("GET", "/v2/keypair/k-abc12345", "", ""),
+    ok(
+        "PUT",
+        "/v2/keypair/k-abc12345",
+        "attach=",
+        r#"{"instanceIds": ["i-aaaa1111", "i-bbbb2222"]}"#,
+    ),
+    ok(
+        "PUT",
+        "/v2/keypair/k-abc12345",
+        "detach=",
+        r#"{"instanceIds": ["i-aaaa1111"]}"#,
+    ),
+    ok(
+        "PUT",
+        "/v2/keypair/k-abc12345",
+        "detach=",
+        r#"{"instanceIds": ["i-aaaa1111"]}"#,
+    ),
+    err(
+        "PUT",
+        "/v2/keypair/k-abc12345",
+        "detach=",
+        r#"{"instanceIds": null}"#,
+        400,
+        "InappropriateJSON",
+    ),
+    // i-bbbb2222 is still bound.
+    err(
+        "DELETE",
+        "/v2/keypair/k-abc12345",
+        "",
+        "",
+        403,
+        "Keypair.DeleteKeypairInUse",
+    ),
+    ok(
+        "PUT",
+        "/v2/keypair/k-abc12345",
+        "rename=",
+        r#"{"name": "newName"}"#,
+    ),
+    ok(
+        "PUT",
+        "/v2/keypair/k-abc12345",
+        "updateDesc=",
+        r#"{"description": "new description"}"#,
+    ),
+    // Escaping (Appendix A.3): the raw id with reserved characters, a percent-encoded name.
+    err(
+        "GET",
+        "/v2/keypair/k-a:b~c*d",
+        "",
+        "",
+        404,
+        "Keypair.KeypairNotExist",
+    ),
+    ok("GET", "/v2/keypair", "name=%E6%B5%8B%20%E8%AF%95%2Bx", ""),
+    // And with a real public key, import succeeds.
+    ok(
+        "PUT",
+        "/v2/keypair",
+        "import=",
+        r#"{"name": "kp05", "publicKey": "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBHAXIqWdMsf4+b11eiHHxFHmY9rsRrnRkC8UOrgZ/NvpUOc3NKEtJp/eO/5WuUoj4Gr1ZIdD9Fmr4U8LQSgMyFw= demo@host"}"#,
+    ),
+];
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_sdk_requests_of_appendix_a1() {
     let server = server(&[]).await;
-    let cases = [
-        ok(
-            "POST",
-            "/v2/keypair",
-            "create=",
-            r#"{"name": "kp01", "description": "desc \u63cf\u8ff0"}"#,
-        ),
-        ok(
-            "POST",
-            "/v2/keypair",
-            "create=",
-            r#"{"name": "kp02", "description": null}"#,
-        ),
-        // The captured keys are truncated placeholders, so the service refuses them.
-        err(
-            "PUT",
-            "/v2/keypair",
-            "import=",
-            r#"{"name": "kp03", "publicKey": "ssh-rsa AAAAB3Nza test@host", "description": "d"}"#,
-            400,
-            "Keypair.PublicKeyFormatInvalid",
-        ),
-        err(
-            "PUT",
-            "/v2/keypair",
-            "import=",
-            r#"{"name": "kp04", "publicKey": "ssh-rsa AAAA"}"#,
-            400,
-            "Keypair.PublicKeyFormatInvalid",
-        ),
-        ok("GET", "/v2/keypair", "", ""),
-        ok(
-            "GET",
-            "/v2/keypair",
-            "marker=k-IyWRtII7&maxKeys=10&name=my%20kp%2F1",
-            "",
-        ),
-        ok("GET", "/v2/keypair/k-abc12345", "", ""),
-        ok(
-            "PUT",
-            "/v2/keypair/k-abc12345",
-            "attach=",
-            r#"{"instanceIds": ["i-aaaa1111", "i-bbbb2222"]}"#,
-        ),
-        ok(
-            "PUT",
-            "/v2/keypair/k-abc12345",
-            "detach=",
-            r#"{"instanceIds": ["i-aaaa1111"]}"#,
-        ),
-        ok(
-            "PUT",
-            "/v2/keypair/k-abc12345",
-            "detach=",
-            r#"{"instanceIds": ["i-aaaa1111"]}"#,
-        ),
-        err(
-            "PUT",
-            "/v2/keypair/k-abc12345",
-            "detach=",
-            r#"{"instanceIds": null}"#,
-            400,
-            "InappropriateJSON",
-        ),
-        // i-bbbb2222 is still bound.
-        err(
-            "DELETE",
-            "/v2/keypair/k-abc12345",
-            "",
-            "",
-            403,
-            "Keypair.DeleteKeypairInUse",
-        ),
-        ok(
-            "PUT",
-            "/v2/keypair/k-abc12345",
-            "rename=",
-            r#"{"name": "newName"}"#,
-        ),
-        ok(
-            "PUT",
-            "/v2/keypair/k-abc12345",
-            "updateDesc=",
-            r#"{"description": "new description"}"#,
-        ),
-        // Escaping (Appendix A.3): the raw id with reserved characters, a percent-encoded name.
-        err(
-            "GET",
-            "/v2/keypair/k-a:b~c*d",
-            "",
-            "",
-            404,
-            "Keypair.KeypairNotExist",
-        ),
-        ok("GET", "/v2/keypair", "name=%E6%B5%8B%20%E8%AF%95%2Bx", ""),
-        // And with a real public key, import succeeds.
-        ok(
-            "PUT",
-            "/v2/keypair",
-            "import=",
-            r#"{"name": "kp05", "publicKey": "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBHAXIqWdMsf4+b11eiHHxFHmY9rsRrnRkC8UOrgZ/NvpUOc3NKEtJp/eO/5WuUoj4Gr1ZIdD9Fmr4U8LQSgMyFw= demo@host"}"#,
-        ),
-    ];
-    let replies = replay(&server, &cases, python_request).await;
+    let replies = replay(&server, &PYTHON_APPENDIX_A1, python_request).await;
     let created = replies[0].json();
     assert_eq!(created["keypair"]["keypairId"], "k-abc12345");
     assert_eq!(created["keypair"]["description"], "desc 描述");
@@ -383,126 +385,128 @@ async fn python_sdk_get_of_a_raw_reserved_id_is_signed_verbatim() {
     server.shutdown().await;
 }
 
+/// The Go SDK requests of keypair-api.md Appendix A.2, in order.
+const GO_APPENDIX_A2: [Captured; 23] = [
+    ok(
+        "POST",
+        "/v2/keypair",
+        "",
+        r#"{"name":"kp01","description":"desc \u003c\u0026\u003e 描述"}"#,
+    ),
+    ok(
+        "POST",
+        "/v2/keypair",
+        "clientToken=tok-123",
+        r#"{"name":"kp02","description":""}"#,
+    ),
+    // Go retries resend the same request: the token returns the first key pair.
+    ok(
+        "POST",
+        "/v2/keypair",
+        "clientToken=tok-123",
+        r#"{"name":"kp02","description":""}"#,
+    ),
+    err(
+        "PUT",
+        "/v2/keypair",
+        "import",
+        r#"{"name":"kp03","description":"d","publicKey":"ssh-rsa AAAA x@y"}"#,
+        400,
+        "Keypair.PublicKeyFormatInvalid",
+    ),
+    ok("GET", "/v2/keypair", "maxKeys=1000", ""),
+    ok(
+        "GET",
+        "/v2/keypair",
+        "marker=k-IyWRtII7&maxKeys=10&name=my%20kp%2F1",
+        "",
+    ),
+    ok("GET", "/v2/keypair/k-abc12345", "", ""),
+    ok(
+        "PUT",
+        "/v2/keypair/k-abc12345",
+        "attach",
+        r#"{"keypairId":"k-abc12345","instanceIds":["i-aaaa1111","i-bbbb2222"]}"#,
+    ),
+    ok(
+        "PUT",
+        "/v2/keypair/k-abc12345",
+        "detach",
+        r#"{"keypairId":"k-abc12345","instanceIds":["i-aaaa1111"]}"#,
+    ),
+    err(
+        "DELETE",
+        "/v2/keypair/k-abc12345",
+        "delete",
+        r#"{"keypairId":"k-abc12345"}"#,
+        403,
+        "Keypair.DeleteKeypairInUse",
+    ),
+    ok(
+        "PUT",
+        "/v2/keypair/k-abc12345",
+        "rename",
+        r#"{"name":"newName","keypairId":"k-abc12345"}"#,
+    ),
+    ok(
+        "PUT",
+        "/v2/keypair/k-abc12345",
+        "updateDesc",
+        r#"{"description":"new description","keypairId":"k-abc12345"}"#,
+    ),
+    ok(
+        "PUT",
+        "/v2/keypair/k-abc12345",
+        "detach",
+        r#"{"keypairId":"k-abc12345","instanceIds":["i-bbbb2222"]}"#,
+    ),
+    ok(
+        "DELETE",
+        "/v2/keypair/k-abc12345",
+        "delete",
+        r#"{"keypairId":"k-abc12345"}"#,
+    ),
+    // Escaped ids (Appendix A.3), created first so the lookups succeed.
+    ok(
+        "POST",
+        "/v2/keypair",
+        "",
+        r#"{"name":"e1","description":""}"#,
+    ),
+    ok(
+        "POST",
+        "/v2/keypair",
+        "",
+        r#"{"name":"e2","description":""}"#,
+    ),
+    ok(
+        "POST",
+        "/v2/keypair",
+        "",
+        r#"{"name":"e3","description":""}"#,
+    ),
+    ok(
+        "POST",
+        "/v2/keypair",
+        "",
+        r#"{"name":"e4","description":""}"#,
+    ),
+    ok("GET", "/v2/keypair/k-a:b~c%2Ad", "", ""),
+    ok("GET", "/v2/keypair/%E6%B5%8B%E8%AF%95", "", ""),
+    ok("GET", "/v2/keypair/a%20b", "", ""),
+    ok("GET", "/v2/keypair/a%252Fb", "", ""),
+    ok(
+        "GET",
+        "/v2/keypair",
+        "maxKeys=1000&name=%E6%B5%8B%20%E8%AF%95%2Bx",
+        "",
+    ),
+];
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn go_sdk_requests_of_appendix_a2() {
     let server = server(&["k-00000002", "k-a:b~c*d", "测试", "a b", "a%2Fb"]).await;
-    let cases = [
-        ok(
-            "POST",
-            "/v2/keypair",
-            "",
-            r#"{"name":"kp01","description":"desc \u003c\u0026\u003e 描述"}"#,
-        ),
-        ok(
-            "POST",
-            "/v2/keypair",
-            "clientToken=tok-123",
-            r#"{"name":"kp02","description":""}"#,
-        ),
-        // Go retries resend the same request: the token returns the first key pair.
-        ok(
-            "POST",
-            "/v2/keypair",
-            "clientToken=tok-123",
-            r#"{"name":"kp02","description":""}"#,
-        ),
-        err(
-            "PUT",
-            "/v2/keypair",
-            "import",
-            r#"{"name":"kp03","description":"d","publicKey":"ssh-rsa AAAA x@y"}"#,
-            400,
-            "Keypair.PublicKeyFormatInvalid",
-        ),
-        ok("GET", "/v2/keypair", "maxKeys=1000", ""),
-        ok(
-            "GET",
-            "/v2/keypair",
-            "marker=k-IyWRtII7&maxKeys=10&name=my%20kp%2F1",
-            "",
-        ),
-        ok("GET", "/v2/keypair/k-abc12345", "", ""),
-        ok(
-            "PUT",
-            "/v2/keypair/k-abc12345",
-            "attach",
-            r#"{"keypairId":"k-abc12345","instanceIds":["i-aaaa1111","i-bbbb2222"]}"#,
-        ),
-        ok(
-            "PUT",
-            "/v2/keypair/k-abc12345",
-            "detach",
-            r#"{"keypairId":"k-abc12345","instanceIds":["i-aaaa1111"]}"#,
-        ),
-        err(
-            "DELETE",
-            "/v2/keypair/k-abc12345",
-            "delete",
-            r#"{"keypairId":"k-abc12345"}"#,
-            403,
-            "Keypair.DeleteKeypairInUse",
-        ),
-        ok(
-            "PUT",
-            "/v2/keypair/k-abc12345",
-            "rename",
-            r#"{"name":"newName","keypairId":"k-abc12345"}"#,
-        ),
-        ok(
-            "PUT",
-            "/v2/keypair/k-abc12345",
-            "updateDesc",
-            r#"{"description":"new description","keypairId":"k-abc12345"}"#,
-        ),
-        ok(
-            "PUT",
-            "/v2/keypair/k-abc12345",
-            "detach",
-            r#"{"keypairId":"k-abc12345","instanceIds":["i-bbbb2222"]}"#,
-        ),
-        ok(
-            "DELETE",
-            "/v2/keypair/k-abc12345",
-            "delete",
-            r#"{"keypairId":"k-abc12345"}"#,
-        ),
-        // Escaped ids (Appendix A.3), created first so the lookups succeed.
-        ok(
-            "POST",
-            "/v2/keypair",
-            "",
-            r#"{"name":"e1","description":""}"#,
-        ),
-        ok(
-            "POST",
-            "/v2/keypair",
-            "",
-            r#"{"name":"e2","description":""}"#,
-        ),
-        ok(
-            "POST",
-            "/v2/keypair",
-            "",
-            r#"{"name":"e3","description":""}"#,
-        ),
-        ok(
-            "POST",
-            "/v2/keypair",
-            "",
-            r#"{"name":"e4","description":""}"#,
-        ),
-        ok("GET", "/v2/keypair/k-a:b~c%2Ad", "", ""),
-        ok("GET", "/v2/keypair/%E6%B5%8B%E8%AF%95", "", ""),
-        ok("GET", "/v2/keypair/a%20b", "", ""),
-        ok("GET", "/v2/keypair/a%252Fb", "", ""),
-        ok(
-            "GET",
-            "/v2/keypair",
-            "maxKeys=1000&name=%E6%B5%8B%20%E8%AF%95%2Bx",
-            "",
-        ),
-    ];
-    let replies = replay(&server, &cases, go_request).await;
+    let replies = replay(&server, &GO_APPENDIX_A2, go_request).await;
     assert_eq!(replies[0].json()["keypair"]["description"], "desc <&> 描述");
     assert_eq!(replies[1].json(), replies[2].json());
     // Two key pairs: the retried create did not make a third.

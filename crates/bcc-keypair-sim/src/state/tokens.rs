@@ -1,0 +1,120 @@
+//! Client tokens of create and import (keypair-api.md §3: Go sends `?clientToken=`): a
+//! repeated token gets the first answer again (errors.md §4 row 17).
+
+use std::fmt;
+
+use bcc_keypair_model::ErrorCode;
+use serde::{Deserialize, Serialize};
+
+use super::{Keypair, KeypairView, REDACTED, ScopeRef, State};
+
+/// What a client token was first used for (errors.md §4 row 17).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "operation", rename_all = "camelCase")]
+pub(super) enum TokenParams {
+    Create {
+        name: String,
+        description: String,
+    },
+    Import {
+        name: String,
+        description: String,
+        #[serde(with = "super::base64_bytes")]
+        blob: Vec<u8>,
+    },
+}
+
+/// The first answer given for a client token; repeated requests get it again.
+/// `Debug` never shows the private key.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct TokenRecord {
+    params: TokenParams,
+    keypair: Keypair,
+    private_key: Option<String>,
+}
+
+impl fmt::Debug for TokenRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenRecord")
+            .field("params", &self.params)
+            .field("keypair", &self.keypair)
+            .field("private_key", &self.private_key.as_ref().map(|_| REDACTED))
+            .finish()
+    }
+}
+
+impl State {
+    pub(super) fn repeated_token(
+        &self,
+        at: ScopeRef<'_>,
+        client_token: Option<&str>,
+        params: &TokenParams,
+    ) -> Result<Option<KeypairView>, ErrorCode> {
+        let Some(token) = client_token else {
+            return Ok(None);
+        };
+        let Some(record) = self.scope(at).and_then(|s| s.client_tokens.get(token)) else {
+            return Ok(None);
+        };
+        if &record.params != params {
+            return Err(ErrorCode::IdempotentParameterMismatch);
+        }
+        Ok(Some(KeypairView {
+            keypair: record.keypair.clone(),
+            instance_count: 0,
+            private_key: record.private_key.clone(),
+        }))
+    }
+
+    pub(super) fn remember_token(
+        &mut self,
+        at: ScopeRef<'_>,
+        client_token: Option<&str>,
+        params: TokenParams,
+        keypair: &Keypair,
+        private_key: Option<String>,
+    ) {
+        if let Some(token) = client_token {
+            self.scope_mut(at).client_tokens.insert(
+                token.to_owned(),
+                TokenRecord {
+                    params,
+                    keypair: keypair.clone(),
+                    private_key,
+                },
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_of_a_token_record_redacts_the_private_key() {
+        let record = TokenRecord {
+            params: TokenParams::Create {
+                name: "kp".to_owned(),
+                description: String::new(),
+            },
+            keypair: Keypair {
+                seq: 1,
+                id: "k-1".to_owned(),
+                name: "kp".to_owned(),
+                description: String::new(),
+                public_key: "ssh-rsa AAAA".to_owned(),
+                blob: vec![1, 2],
+                fingerprint: "aa:bb".to_owned(),
+                created_time: "2026-11-24T10:00:00Z".to_owned(),
+            },
+            private_key: Some("-----BEGIN RSA PRIVATE KEY-----\nsecret".to_owned()),
+        };
+        let shown = format!("{record:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(!shown.contains("BEGIN RSA"), "{shown}");
+        assert!(shown.contains(REDACTED), "{shown}");
+        assert!(shown.contains("k-1"), "{shown}");
+    }
+}
