@@ -44,35 +44,22 @@ impl<'a> AuthString<'a> {
     /// is not 64 lower-case hex digits.
     pub fn parse(text: &'a str) -> Result<Self, VerifyError> {
         let text = text.trim_matches([' ', '\t']);
-        // One vectorised scan finds the five separators ('/' is ASCII, so
-        // every cut is a character boundary).
-        let mut cuts = [0usize; 5];
-        let mut found = 0;
-        for index in memchr::memchr_iter(b'/', text.as_bytes()) {
-            let Some(cut) = cuts.get_mut(found) else {
-                found += 1;
-                break;
-            };
-            *cut = index;
-            found += 1;
-        }
-        let field = |from: usize, to: usize| text.get(from..to).unwrap_or_default();
-        let [c1, c2, c3, c4, c5] = cuts;
-        let (version, access_key_id, timestamp_text, expiration, signed_headers, signature) =
-            if found == cuts.len() {
-                (
-                    field(0, c1),
-                    field(c1 + 1, c2),
-                    field(c2 + 1, c3),
-                    field(c3 + 1, c4),
-                    field(c4 + 1, c5),
-                    field(c5 + 1, text.len()),
-                )
-            } else {
-                return Err(VerifyError::malformed(
-                    "expected exactly six '/'-separated fields",
-                ));
-            };
+        let fields: Vec<&str> = text.split('/').collect();
+        let [
+            version,
+            access_key_id,
+            timestamp_text,
+            expiration,
+            signed_headers,
+            signature,
+        ] = fields[..]
+        else {
+            return Err(VerifyError::malformed(
+                "expected exactly six '/'-separated fields",
+            ));
+        };
+        // Everything before the last two fields and their two separators.
+        let prefix_len = text.len() - signed_headers.len() - signature.len() - 2;
         if version != AUTH_VERSION {
             return Err(VerifyError::malformed(format!(
                 "version must be {AUTH_VERSION}"
@@ -111,7 +98,7 @@ impl<'a> AuthString<'a> {
             timestamp,
             timestamp_text,
             expiration_secs,
-            auth_string_prefix: field(0, c4),
+            auth_string_prefix: text.get(..prefix_len).unwrap_or_default(),
             signed_headers,
             signature,
         })
@@ -161,15 +148,10 @@ impl<'a> AuthString<'a> {
     }
 
     /// Whether the `signedHeaders` field lists `name`, ASCII
-    /// case-insensitively. A byte loop rather than [`Self::signed_headers`]:
-    /// the verifier asks this for every received header.
+    /// case-insensitively.
     pub(crate) fn signs_header(&self, name: &str) -> bool {
-        !name.is_empty()
-            && self
-                .signed_headers
-                .as_bytes()
-                .split(|b| *b == b';')
-                .any(|listed| listed.eq_ignore_ascii_case(name.as_bytes()))
+        self.signed_headers()
+            .any(|listed| listed.eq_ignore_ascii_case(name))
     }
 
     /// The signature, decoded.
@@ -191,11 +173,7 @@ impl<'a> AuthString<'a> {
 /// 64 lower-case hex digits (upper-case digits are refused: the format is
 /// lower-case hex, auth-v1.md §1).
 fn is_signature_hex(text: &str) -> bool {
-    // A fold without early exit: the compiler turns it into a few vector instructions.
-    text.len() == 64
-        && text.bytes().fold(true, |valid, b| {
-            valid & ((b.wrapping_sub(b'0') < 10) | (b.wrapping_sub(b'a') < 6))
-        })
+    text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 #[cfg(test)]

@@ -115,8 +115,12 @@ mod canonical;
 mod credentials;
 mod encoding;
 mod error;
+mod headers;
+#[cfg(feature = "http")]
 pub mod http_adapter;
 mod key_cache;
+pub mod query;
+mod signature;
 mod signer;
 mod timestamp;
 mod verifier;
@@ -126,10 +130,10 @@ pub use credentials::{CredentialStore, Credentials, SecretKey, SessionToken};
 pub use encoding::{uri_encode, uri_encode_except_slash};
 pub use error::{SigningError, VerifyError};
 pub use key_cache::SigningKeyCache;
+pub use signature::SigningKey;
 pub use signer::{
     AUTH_VERSION, Compat, DEFAULT_EXPIRATION_SECS, HeadersToSign, PathEncoding, SignableRequest,
-    SignedHeadersField, SigningKey, SigningOutput, SigningSettings, X_BCE_DATE,
-    X_BCE_SECURITY_TOKEN, sign,
+    SignedHeadersField, SigningOutput, SigningSettings, X_BCE_DATE, X_BCE_SECURITY_TOKEN, sign,
 };
 pub use verifier::{VerifiableRequest, Verified, VerifySettings, verify, verify_cached};
 
