@@ -26,8 +26,7 @@ pub struct AuthString<'a> {
     expiration_secs: u32,
     auth_string_prefix: &'a str,
     signed_headers: &'a str,
-    /// Validated lower-case hex: verification compares hex to hex, so the
-    /// common path never decodes it.
+    /// Validated lower-case hex.
     signature: &'a str,
 }
 
@@ -44,15 +43,25 @@ impl<'a> AuthString<'a> {
     /// is not 64 lower-case hex digits.
     pub fn parse(text: &'a str) -> Result<Self, VerifyError> {
         let text = text.trim_matches([' ', '\t']);
-        let fields: Vec<&str> = text.split('/').collect();
-        let [
-            version,
-            access_key_id,
-            timestamp_text,
-            expiration,
-            signed_headers,
-            signature,
-        ] = fields[..]
+        let mut fields = text.split('/');
+        let mut field = || fields.next();
+        let (
+            Some(version),
+            Some(access_key_id),
+            Some(timestamp_text),
+            Some(expiration),
+            Some(signed_headers),
+            Some(signature),
+            None,
+        ) = (
+            field(),
+            field(),
+            field(),
+            field(),
+            field(),
+            field(),
+            field(),
+        )
         else {
             return Err(VerifyError::malformed(
                 "expected exactly six '/'-separated fields",
@@ -145,13 +154,6 @@ impl<'a> AuthString<'a> {
     pub fn signed_headers(&self) -> impl Iterator<Item = &'a str> + use<'a> {
         let field = self.signed_headers;
         field.split(';').filter(|name| !name.is_empty())
-    }
-
-    /// Whether the `signedHeaders` field lists `name`, ASCII
-    /// case-insensitively.
-    pub(crate) fn signs_header(&self, name: &str) -> bool {
-        self.signed_headers()
-            .any(|listed| listed.eq_ignore_ascii_case(name))
     }
 
     /// The signature, decoded.

@@ -46,6 +46,22 @@ pub(crate) fn push_encoded(out: &mut String, input: &[u8]) {
     out.extend(percent_encode(input, URI_ENCODE));
 }
 
+/// Appends `UriEncode(ascii_lowercase(input))` to `out`. Lower-casing maps
+/// kept bytes to kept bytes and leaves escaped ones alone, so each kept run
+/// is lower-cased as it is copied and escapes keep their upper-case hex.
+pub(crate) fn push_encoded_lowercase(out: &mut String, input: &str) {
+    for chunk in percent_encode(input.as_bytes(), URI_ENCODE) {
+        // `%` itself is escaped, so only an escape starts with one.
+        let start = out.len();
+        out.push_str(chunk);
+        if !chunk.starts_with('%')
+            && let Some(copied) = out.get_mut(start..)
+        {
+            copied.make_ascii_lowercase();
+        }
+    }
+}
+
 /// Appends `UriEncodeExceptSlash(input)` to `out`.
 pub(crate) fn push_encoded_except_slash(out: &mut String, input: &[u8]) {
     out.extend(percent_encode(input, URI_ENCODE_EXCEPT_SLASH));
@@ -91,6 +107,13 @@ mod tests {
         out.clear();
         push_encoded_except_slash(&mut out, b"/\xe6/");
         assert_eq!(out, "/%E6/");
+    }
+
+    #[test]
+    fn lowercase_encoding_keeps_escape_case() {
+        let mut out = String::new();
+        push_encoded_lowercase(&mut out, "X-Bce-Meta:Ä*");
+        assert_eq!(out, "x-bce-meta%3A%C3%84%2A");
     }
 
     #[test]

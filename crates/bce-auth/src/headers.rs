@@ -22,7 +22,7 @@ pub(crate) fn is_default_named_header(name: &str) -> bool {
 /// Python `bytes.strip()` whitespace: space, `\t`, `\n`, `\r`, `\x0b`, `\x0c`
 /// (auth-v1.md §4 step 3). `str::trim_ascii` misses `\x0b`.
 pub(crate) fn trim_ascii_whitespace(text: &str) -> &str {
-    text.trim_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c'])
+    text.trim_matches(|c: char| c.is_ascii_whitespace() || c == '\x0b')
 }
 
 /// Go `strings.TrimSpace`: Unicode `White_Space`, the same set as Rust's

@@ -204,13 +204,12 @@ fn verify_head<S: CredentialStore + ?Sized>(
     settings: &VerifySettings,
     keys: Option<&mut SigningKeyCache>,
 ) -> Result<Verified, VerifyError> {
-    let headers: Vec<(&str, &str)> = received
-        .iter()
-        .filter_map(|(name, value)| {
-            let value = std::str::from_utf8(value.as_bytes()).ok()?;
-            Some((name.as_str(), value))
-        })
-        .collect();
+    let mut headers: Vec<(&str, &str)> = Vec::with_capacity(received.len());
+    for (name, value) in received {
+        if let Ok(value) = std::str::from_utf8(value.as_bytes()) {
+            headers.push((name.as_str(), value));
+        }
+    }
     let request = VerifiableRequest {
         method: method.as_str(),
         raw_path: uri.path(),

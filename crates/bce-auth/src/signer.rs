@@ -12,6 +12,7 @@ use crate::signature::hex_str;
 use crate::timestamp;
 use chrono::{DateTime, Datelike, Utc};
 use std::borrow::Cow;
+use std::cmp::Ordering;
 use std::fmt;
 
 /// Header carrying the request time (auth-v1.md §4 step 6, §5 step 6).
@@ -340,8 +341,8 @@ fn headers_to_add(
     added
 }
 
-/// A header that takes part in signing: its lower-case name and trimmed value.
-type SignedHeader<'a> = (Cow<'a, str>, &'a str);
+/// A header that takes part in signing: its name and its trimmed value.
+type SignedHeader<'a> = (&'a str, &'a str);
 
 /// The headers to sign, trimmed and selected by the rules of
 /// [`SigningSettings::compat`] (see the table on [`Compat`]); empty values
@@ -356,7 +357,7 @@ fn signed_headers<'a>(
         (HeadersToSign::Only(list), _) if !list.is_empty() => Selection::Listed(list),
         _ => Selection::DefaultSet,
     };
-    let mut signed = Vec::new();
+    let mut signed = Vec::with_capacity(headers.size_hint().0);
     for (raw_name, raw_value) in headers {
         let (name, value) = match compat {
             Compat::Go => (raw_name, trim_unicode_whitespace(raw_value)),
@@ -373,17 +374,9 @@ fn signed_headers<'a>(
                 name: raw_name.to_owned(),
             });
         }
-        signed.push((ascii_lowercase(name), value));
+        signed.push((name, value));
     }
     Ok(signed)
-}
-
-fn ascii_lowercase(name: &str) -> Cow<'_, str> {
-    if name.bytes().any(|b| b.is_ascii_uppercase()) {
-        Cow::Owned(name.to_ascii_lowercase())
-    } else {
-        Cow::Borrowed(name)
-    }
 }
 
 /// `Method\nCanonicalURI\nCanonicalQueryString\nCanonicalHeaders`.
@@ -405,7 +398,7 @@ fn canonical_request(
         .filter(|(name, _)| keeps_authorization || !name.eq_ignore_ascii_case("authorization"))
         .map(|(name, value)| (name.as_bytes(), value.map(str::as_bytes)));
     let query = canonical::query(params);
-    let headers = canonical::headers(signed.iter().map(|(name, value)| (name.as_ref(), *value)));
+    let headers = canonical::headers(signed.iter().copied());
     CanonicalRequest {
         method: request.method,
         uri: &uri,
@@ -424,10 +417,12 @@ fn signed_headers_field(
         (SignedHeadersField::Listed, _) => {
             // Names sort on their own (`x-bce-a` before `x-bce-a-b`, unlike
             // their lines); Go writes them sorted, lower-case, de-duplicated.
-            let mut names: Vec<&str> = signed.iter().map(|(name, _)| name.as_ref()).collect();
-            names.sort_unstable();
-            names.dedup();
-            Ok(names.join(";"))
+            let mut names: Vec<&str> = signed.iter().map(|(name, _)| *name).collect();
+            names.sort_unstable_by(|a, b| cmp_ignoring_ascii_case(a, b));
+            names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+            let mut field = names.join(";");
+            field.make_ascii_lowercase();
+            Ok(field)
         }
         (SignedHeadersField::AsRequested, HeadersToSign::Only(list)) => {
             if let Some(name) = list.iter().find(|name| !is_token(name)) {
@@ -437,6 +432,11 @@ fn signed_headers_field(
         }
         (SignedHeadersField::Empty | SignedHeadersField::AsRequested, _) => Ok(String::new()),
     }
+}
+
+fn cmp_ignoring_ascii_case(a: &str, b: &str) -> Ordering {
+    let a = a.bytes().map(|byte| byte.to_ascii_lowercase());
+    a.cmp(b.bytes().map(|byte| byte.to_ascii_lowercase()))
 }
 
 fn has_header(headers: &[(&str, &str)], wanted: &str) -> bool {

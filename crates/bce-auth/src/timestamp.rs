@@ -35,10 +35,15 @@ pub(crate) fn parse(text: &str) -> Option<DateTime<Utc>> {
             return None;
         }
     }
-    let number = |range: std::ops::Range<usize>| text.get(range)?.parse::<u32>().ok();
-    let year = i32::try_from(number(0..4)?).ok()?;
-    let date = NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)?;
-    let naive = date.and_hms_opt(number(11..13)?, number(14..16)?, number(17..19)?)?;
+    // The digits were checked above.
+    let number = |range: std::ops::Range<usize>| -> u32 {
+        bytes[range]
+            .iter()
+            .fold(0, |number, digit| number * 10 + u32::from(digit - b'0'))
+    };
+    let year = i32::try_from(number(0..4)).ok()?;
+    let date = NaiveDate::from_ymd_opt(year, number(5..7), number(8..10))?;
+    let naive = date.and_hms_opt(number(11..13), number(14..16), number(17..19))?;
     Some(Utc.from_utc_datetime(&naive))
 }
 

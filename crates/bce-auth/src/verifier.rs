@@ -11,7 +11,7 @@ use crate::headers::{
 };
 use crate::key_cache::SigningKeyCache;
 use crate::query::Query;
-use crate::signature::{HmacSha256, finish_hex};
+use crate::signature::HmacSha256;
 use crate::signer::{X_BCE_DATE, X_BCE_SECURITY_TOKEN};
 use crate::timestamp;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -198,14 +198,9 @@ fn verify_with_keys<S: CredentialStore + ?Sized>(
             &derived
         }
     };
-    let signature_matches = |canonical_request: &str| {
-        let mut mac = keyed.clone();
-        mac.update(canonical_request.as_bytes());
-        // Hex against hex: the received signature is never decoded.
-        hex_digits_equal(&finish_hex(mac), auth.signature_hex().as_bytes())
-    };
-    let canonical_request =
-        Candidates::new(request, &headers, &query, &auth).find(signature_matches)?;
+    let signature = auth.signature();
+    let canonical_request = Candidates::new(request, &headers, &query, &auth)
+        .find(|canonical_request| signature_matches(keyed, canonical_request, &signature))?;
     Ok(Verified {
         access_key_id: credentials.access_key_id().to_owned(),
         session_token,
@@ -267,10 +262,13 @@ fn check_session_token(
     }
 }
 
-/// Constant-time equality of a computed signature and a received one.
-fn hex_digits_equal(computed: &[u8; 64], received: &[u8]) -> bool {
-    // `subtle` answers "unequal" for slices of different lengths.
-    bool::from(computed.as_slice().ct_eq(received))
+/// Whether `signature` (decoded from the auth string) is the HMAC of
+/// `canonical_request` under the signing key `keyed` holds. `verify_slice`
+/// compares in constant time.
+fn signature_matches(keyed: &HmacSha256, canonical_request: &str, signature: &[u8; 32]) -> bool {
+    let mut mac = keyed.clone();
+    mac.update(canonical_request.as_bytes());
+    mac.verify_slice(signature).is_ok()
 }
 
 /// auth-v1.md §8 step 4.
@@ -327,23 +325,22 @@ fn expired_message_date(
         .unwrap_or_else(|| auth.timestamp_text().to_owned())
 }
 
-/// Received headers with ASCII-trimmed, lower-cased names; repeated names
-/// merged with `,` in order of appearance (auth-v1.md §8 step 5).
+/// Received headers with ASCII-trimmed names; repeated names (compared
+/// ASCII case-insensitively, as every lookup here is) merged with `,` in
+/// order of appearance (auth-v1.md §8 step 5).
 struct ReceivedHeaders<'a> {
-    entries: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    entries: Vec<(&'a str, Cow<'a, str>)>,
 }
 
 impl<'a> ReceivedHeaders<'a> {
     fn new(raw: &'a [(&'a str, &'a str)]) -> Self {
-        let mut entries: Vec<(Cow<'a, str>, Cow<'a, str>)> = Vec::with_capacity(raw.len());
+        let mut entries: Vec<(&'a str, Cow<'a, str>)> = Vec::with_capacity(raw.len());
         for (name, value) in raw {
             let name = trim_ascii_whitespace(name);
-            let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
-                Cow::Owned(name.to_ascii_lowercase())
-            } else {
-                Cow::Borrowed(name)
-            };
-            match entries.iter_mut().find(|(existing, _)| *existing == name) {
+            let existing = entries
+                .iter_mut()
+                .find(|(existing, _)| existing.eq_ignore_ascii_case(name));
+            match existing {
                 Some((_, merged)) => {
                     let merged = merged.to_mut();
                     merged.push(',');
@@ -359,12 +356,12 @@ impl<'a> ReceivedHeaders<'a> {
     fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.entries
             .iter()
-            .map(|(name, value)| (name.as_ref(), value.as_ref()))
+            .map(|(name, value)| (*name, value.as_ref()))
     }
 
-    fn get(&self, lowercase_name: &str) -> Option<&str> {
+    fn get(&self, wanted: &str) -> Option<&str> {
         self.iter()
-            .find(|(name, _)| *name == lowercase_name)
+            .find(|(name, _)| name.eq_ignore_ascii_case(wanted))
             .map(|(_, value)| value)
     }
 }
@@ -383,12 +380,16 @@ enum Trim {
     Unicode,
 }
 
+/// Encoded and sorted canonical query or header lines.
+type Lines = Vec<String>;
+
 /// The candidate canonical requests of auth-v1.md §8 step 5.
 struct Candidates<'r> {
     request: &'r VerifiableRequest<'r>,
     headers: &'r ReceivedHeaders<'r>,
     query: &'r Query<'r>,
-    auth: &'r AuthString<'r>,
+    /// The names of the `signedHeaders` field; empty for the default set.
+    listed: Vec<&'r str>,
 }
 
 impl<'r> Candidates<'r> {
@@ -402,7 +403,7 @@ impl<'r> Candidates<'r> {
             request,
             headers,
             query,
-            auth,
+            listed: auth.signed_headers().collect(),
         }
     }
 
@@ -415,7 +416,7 @@ impl<'r> Candidates<'r> {
         let primary = CanonicalRequest {
             method: self.request.method,
             uri: &self.decoded_uri(),
-            query: &self.query_line(true),
+            query: &self.query_lines(true),
             headers: &self.header_lines(HeaderSet::Strict, Trim::Ascii),
         }
         .to_text();
@@ -446,7 +447,7 @@ impl<'r> Candidates<'r> {
 
     /// Each part's variants, the primary one first; a variant equal to an
     /// earlier one is left out.
-    fn variants(&self) -> (Vec<String>, Vec<String>, Vec<String>) {
+    fn variants(&self) -> (Vec<String>, Vec<Lines>, Vec<Lines>) {
         // The raw path: the Python SDK signs the path it sends, unencoded.
         let raw_path = match self.request.raw_path {
             "" => "/",
@@ -461,10 +462,10 @@ impl<'r> Candidates<'r> {
             .iter()
             .any(|param| param.is_named("authorization"));
         let queries = distinct([
-            Some(self.query_line(true)),
-            signs_authorization.then(|| self.query_line(false)),
+            Some(self.query_lines(true)),
+            signs_authorization.then(|| self.query_lines(false)),
         ]);
-        let listed = !self.auth.signed_headers_field().is_empty();
+        let listed = !self.listed.is_empty();
         let unicode_differs = self
             .headers
             .iter()
@@ -489,7 +490,7 @@ impl<'r> Candidates<'r> {
         canonical::uri(&decode_once(self.request.raw_path))
     }
 
-    fn query_line(&self, drop_authorization: bool) -> String {
+    fn query_lines(&self, drop_authorization: bool) -> Lines {
         let params = self
             .query
             .params()
@@ -499,17 +500,20 @@ impl<'r> Candidates<'r> {
         canonical::query(params)
     }
 
-    fn header_lines(&self, set: HeaderSet, trim: Trim) -> String {
-        let listed = !self.auth.signed_headers_field().is_empty();
+    fn header_lines(&self, set: HeaderSet, trim: Trim) -> Lines {
+        let is_listed = |name: &str| {
+            self.listed
+                .iter()
+                .any(|listed| listed.eq_ignore_ascii_case(name))
+        };
         let selected = self.headers.iter().filter(|(name, _)| {
             // The Authorization header carries the signature itself; no
             // signer can have signed its current value.
-            *name != "authorization"
-                && if listed {
-                    self.auth.signs_header(name)
-                        || (set == HeaderSet::ListedPlusBce && is_bce_header(name))
-                } else {
+            !name.eq_ignore_ascii_case("authorization")
+                && if self.listed.is_empty() {
                     is_default_named_header(name) || is_bce_header(name)
+                } else {
+                    is_listed(name) || (set == HeaderSet::ListedPlusBce && is_bce_header(name))
                 }
         });
         let trimmed = selected.map(|(name, value)| match trim {
@@ -522,8 +526,8 @@ impl<'r> Candidates<'r> {
 
 /// The given variants in order, without those that do not apply or repeat
 /// an earlier one.
-fn distinct<const N: usize>(variants: [Option<String>; N]) -> Vec<String> {
-    let mut kept: Vec<String> = Vec::with_capacity(N);
+fn distinct<T: PartialEq, const N: usize>(variants: [Option<T>; N]) -> Vec<T> {
+    let mut kept = Vec::with_capacity(N);
     for variant in variants.into_iter().flatten() {
         if !kept.contains(&variant) {
             kept.push(variant);
@@ -534,7 +538,9 @@ fn distinct<const N: usize>(variants: [Option<String>; N]) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{ReceivedHeaders, hex_digits_equal};
+    use super::{HmacSha256, ReceivedHeaders, signature_matches};
+    use crate::signature::keyed_hmac;
+    use hmac::Mac;
 
     #[test]
     fn received_headers_are_trimmed_lower_cased_and_merged() {
@@ -549,11 +555,9 @@ mod tests {
         ] {
             let headers = ReceivedHeaders::new(raw);
             assert_eq!(headers.get("host"), Some("h"), "{raw:?}");
-            assert!(
-                headers
-                    .iter()
-                    .all(|(name, _)| name == "host" || name == "x-bce-date")
-            );
+            assert!(headers.iter().all(|(name, _)| {
+                name.eq_ignore_ascii_case("host") || name.eq_ignore_ascii_case("x-bce-date")
+            }));
         }
         let repeated = [("x-bce-a", "1"), ("X-Bce-A", "2")];
         assert_eq!(ReceivedHeaders::new(&repeated).get("x-bce-a"), Some("1,2"));
@@ -561,14 +565,21 @@ mod tests {
 
     #[test]
     fn signatures_differing_anywhere_are_unequal() {
-        let computed = *b"d74a04362e6a848f5b39b15421cb449427f419c95a480fd6b8cf9fc783e2999e";
-        assert!(hex_digits_equal(&computed, &computed));
+        let keyed: HmacSha256 = keyed_hmac(b"signing key hex");
+        let mut mac = keyed.clone();
+        mac.update(b"GET\n/\n\nhost:h");
+        let computed: [u8; 32] = mac.finalize().into_bytes().into();
+        assert!(signature_matches(&keyed, "GET\n/\n\nhost:h", &computed));
+        assert!(!signature_matches(&keyed, "GET\n/\n\nhost:i", &computed));
         for index in 0..computed.len() {
-            let mut received = computed;
-            received[index] = if received[index] == b'0' { b'1' } else { b'0' };
-            assert!(!hex_digits_equal(&computed, &received), "byte {index}");
+            for flipped_bit in [0x01, 0x80] {
+                let mut received = computed;
+                received[index] ^= flipped_bit;
+                assert!(
+                    !signature_matches(&keyed, "GET\n/\n\nhost:h", &received),
+                    "byte {index}"
+                );
+            }
         }
-        assert!(!hex_digits_equal(&computed, &computed[..63]));
-        assert!(!hex_digits_equal(&computed, b""));
     }
 }
