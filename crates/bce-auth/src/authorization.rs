@@ -80,18 +80,7 @@ impl<'a> AuthString<'a> {
         let timestamp = timestamp::parse(timestamp_text).ok_or_else(|| {
             VerifyError::malformed("timestamp is not a real YYYY-MM-DDThh:mm:ssZ time")
         })?;
-        if expiration.is_empty() || !expiration.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(VerifyError::malformed(
-                "expiration is not a decimal integer",
-            ));
-        }
-        let expiration_secs = expiration
-            .parse::<u32>()
-            .ok()
-            .filter(|secs| *secs > 0)
-            .ok_or_else(|| {
-                VerifyError::malformed("expiration must be a positive integer below 2^32")
-            })?;
+        let expiration_secs = parse_expiration(expiration)?;
         if !signed_headers.is_empty() && signed_headers.split(';').any(str::is_empty) {
             return Err(VerifyError::malformed(
                 "signed headers contain an empty name",
@@ -170,6 +159,19 @@ impl<'a> AuthString<'a> {
     pub fn signature_hex(&self) -> &'a str {
         self.signature
     }
+}
+
+/// A positive decimal integer below 2^32, digits only (no sign).
+fn parse_expiration(text: &str) -> Result<u32, VerifyError> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(VerifyError::malformed(
+            "expiration is not a decimal integer",
+        ));
+    }
+    text.parse::<u32>()
+        .ok()
+        .filter(|secs| *secs > 0)
+        .ok_or_else(|| VerifyError::malformed("expiration must be a positive integer below 2^32"))
 }
 
 /// 64 lower-case hex digits (upper-case digits are refused: the format is
