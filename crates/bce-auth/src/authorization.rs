@@ -26,8 +26,7 @@ pub struct AuthString<'a> {
     expiration_secs: u32,
     auth_string_prefix: &'a str,
     signed_headers: &'a str,
-    /// Validated lower-case hex: verification compares hex to hex, so the
-    /// common path never decodes it.
+    /// Validated lower-case hex.
     signature: &'a str,
 }
 
@@ -44,35 +43,32 @@ impl<'a> AuthString<'a> {
     /// is not 64 lower-case hex digits.
     pub fn parse(text: &'a str) -> Result<Self, VerifyError> {
         let text = text.trim_matches([' ', '\t']);
-        // One vectorised scan finds the five separators ('/' is ASCII, so
-        // every cut is a character boundary).
-        let mut cuts = [0usize; 5];
-        let mut found = 0;
-        for index in memchr::memchr_iter(b'/', text.as_bytes()) {
-            let Some(cut) = cuts.get_mut(found) else {
-                found += 1;
-                break;
-            };
-            *cut = index;
-            found += 1;
-        }
-        let field = |from: usize, to: usize| text.get(from..to).unwrap_or_default();
-        let [c1, c2, c3, c4, c5] = cuts;
-        let (version, access_key_id, timestamp_text, expiration, signed_headers, signature) =
-            if found == cuts.len() {
-                (
-                    field(0, c1),
-                    field(c1 + 1, c2),
-                    field(c2 + 1, c3),
-                    field(c3 + 1, c4),
-                    field(c4 + 1, c5),
-                    field(c5 + 1, text.len()),
-                )
-            } else {
-                return Err(VerifyError::malformed(
-                    "expected exactly six '/'-separated fields",
-                ));
-            };
+        let mut fields = text.split('/');
+        let mut field = || fields.next();
+        let (
+            Some(version),
+            Some(access_key_id),
+            Some(timestamp_text),
+            Some(expiration),
+            Some(signed_headers),
+            Some(signature),
+            None,
+        ) = (
+            field(),
+            field(),
+            field(),
+            field(),
+            field(),
+            field(),
+            field(),
+        )
+        else {
+            return Err(VerifyError::malformed(
+                "expected exactly six '/'-separated fields",
+            ));
+        };
+        // Everything before the last two fields and their two separators.
+        let prefix_len = text.len() - signed_headers.len() - signature.len() - 2;
         if version != AUTH_VERSION {
             return Err(VerifyError::malformed(format!(
                 "version must be {AUTH_VERSION}"
@@ -84,18 +80,7 @@ impl<'a> AuthString<'a> {
         let timestamp = timestamp::parse(timestamp_text).ok_or_else(|| {
             VerifyError::malformed("timestamp is not a real YYYY-MM-DDThh:mm:ssZ time")
         })?;
-        if expiration.is_empty() || !expiration.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(VerifyError::malformed(
-                "expiration is not a decimal integer",
-            ));
-        }
-        let expiration_secs = expiration
-            .parse::<u32>()
-            .ok()
-            .filter(|secs| *secs > 0)
-            .ok_or_else(|| {
-                VerifyError::malformed("expiration must be a positive integer below 2^32")
-            })?;
+        let expiration_secs = parse_expiration(expiration)?;
         if !signed_headers.is_empty() && signed_headers.split(';').any(str::is_empty) {
             return Err(VerifyError::malformed(
                 "signed headers contain an empty name",
@@ -111,7 +96,7 @@ impl<'a> AuthString<'a> {
             timestamp,
             timestamp_text,
             expiration_secs,
-            auth_string_prefix: field(0, c4),
+            auth_string_prefix: text.get(..prefix_len).unwrap_or_default(),
             signed_headers,
             signature,
         })
@@ -160,18 +145,6 @@ impl<'a> AuthString<'a> {
         field.split(';').filter(|name| !name.is_empty())
     }
 
-    /// Whether the `signedHeaders` field lists `name`, ASCII
-    /// case-insensitively. A byte loop rather than [`Self::signed_headers`]:
-    /// the verifier asks this for every received header.
-    pub(crate) fn signs_header(&self, name: &str) -> bool {
-        !name.is_empty()
-            && self
-                .signed_headers
-                .as_bytes()
-                .split(|b| *b == b';')
-                .any(|listed| listed.eq_ignore_ascii_case(name.as_bytes()))
-    }
-
     /// The signature, decoded.
     #[must_use]
     pub fn signature(&self) -> [u8; 32] {
@@ -188,14 +161,23 @@ impl<'a> AuthString<'a> {
     }
 }
 
+/// A positive decimal integer below 2^32, digits only (no sign).
+fn parse_expiration(text: &str) -> Result<u32, VerifyError> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(VerifyError::malformed(
+            "expiration is not a decimal integer",
+        ));
+    }
+    text.parse::<u32>()
+        .ok()
+        .filter(|secs| *secs > 0)
+        .ok_or_else(|| VerifyError::malformed("expiration must be a positive integer below 2^32"))
+}
+
 /// 64 lower-case hex digits (upper-case digits are refused: the format is
 /// lower-case hex, auth-v1.md §1).
 fn is_signature_hex(text: &str) -> bool {
-    // A fold without early exit: the compiler turns it into a few vector instructions.
-    text.len() == 64
-        && text.bytes().fold(true, |valid, b| {
-            valid & ((b.wrapping_sub(b'0') < 10) | (b.wrapping_sub(b'a') < 6))
-        })
+    text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 #[cfg(test)]

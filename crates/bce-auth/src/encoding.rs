@@ -1,10 +1,7 @@
 //! `UriEncode` of auth-v1.md §2.1, on top of the `percent-encoding` crate.
 
-use percent_encoding::{
-    AsciiSet, NON_ALPHANUMERIC, percent_decode, percent_encode, percent_encode_byte,
-};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode, percent_encode};
 use std::borrow::Cow;
-use std::sync::LazyLock;
 
 /// Every byte except the RFC 3986 unreserved set `A–Z a–z 0–9 - . _ ~` is
 /// written as `%XX` with upper-case hex (auth-v1.md §2.1). Non-ASCII bytes are
@@ -27,7 +24,7 @@ const URI_ENCODE_EXCEPT_SLASH: &AsciiSet = &URI_ENCODE.remove(b'/');
 #[must_use]
 pub fn uri_encode(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
-    push_encoded_str(&mut out, input);
+    push_encoded(&mut out, input.as_bytes());
     out
 }
 
@@ -39,136 +36,42 @@ pub fn uri_encode(input: &str) -> String {
 #[must_use]
 pub fn uri_encode_except_slash(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
-    push_with(&mut out, input, &KEEP.except_slash, false);
+    push_encoded_except_slash(&mut out, input.as_bytes());
     out
 }
 
-/// Which bytes each set keeps, looked up once per byte on the hot path.
-/// Derived from the `percent-encoding` sets themselves (a byte is kept when
-/// the crate writes it unescaped), so the `AsciiSet`s above stay the single
-/// definition.
-struct KeepTables {
-    uri_encode: [bool; 256],
-    except_slash: [bool; 256],
-}
-
-static KEEP: LazyLock<KeepTables> = LazyLock::new(|| {
-    let table = |set: &'static AsciiSet| {
-        let mut keep = [false; 256];
-        for (byte, slot) in (0..=u8::MAX).zip(keep.iter_mut()) {
-            *slot = percent_encode(&[byte], set)
-                .next()
-                .is_some_and(|chunk| !chunk.starts_with('%'));
-        }
-        keep
-    };
-    KeepTables {
-        uri_encode: table(URI_ENCODE),
-        except_slash: table(URI_ENCODE_EXCEPT_SLASH),
-    }
-});
-
-/// Appends `input` encoded under `keep` to `out`: runs of kept bytes are
-/// copied in one go, every other byte becomes the crate's `%XX`.
-fn push_with(out: &mut String, input: &str, keep: &[bool; 256], lowercase: bool) {
-    let mut run_start = 0;
-    for (index, byte) in input.bytes().enumerate() {
-        if !keep[usize::from(byte)] {
-            push_run(out, input, run_start, index, lowercase);
-            out.push_str(percent_encode_byte(byte));
-            run_start = index + 1;
-        }
-    }
-    push_run(out, input, run_start, input.len(), lowercase);
-}
-
-/// Copies `input[start..end]`, a run of kept (ASCII) bytes. A non-empty run
-/// starts after an escaped byte and ends before one, and kept bytes are
-/// ASCII, so both ends are character boundaries.
-fn push_run(out: &mut String, input: &str, start: usize, end: usize, lowercase: bool) {
-    if start < end
-        && let Some(run) = input.get(start..end)
-    {
-        let at = out.len();
-        out.push_str(run);
-        if lowercase && let Some(written) = out.get_mut(at..) {
-            written.make_ascii_lowercase();
-        }
-    }
-}
-
-/// The bytes of `UriEncode(input)` (of its ASCII lower-case form when
-/// `lowercase`), produced lazily so lines can be ordered by their encoded
-/// form (auth-v1.md §2.2) without being written out first. Yields exactly
-/// what [`push_encoded_str`] / [`push_encoded_lowercase`] write.
-pub(crate) fn encoded_bytes(input: &str, lowercase: bool) -> impl Iterator<Item = u8> + '_ {
-    let keep = &KEEP.uri_encode;
-    input.bytes().flat_map(move |byte| {
-        let byte = if lowercase {
-            byte.to_ascii_lowercase()
-        } else {
-            byte
-        };
-        let (kept, escaped): (Option<u8>, &'static [u8]) = if keep[usize::from(byte)] {
-            (Some(byte), &[])
-        } else {
-            (None, percent_encode_byte(byte).as_bytes())
-        };
-        kept.into_iter().chain(escaped.iter().copied())
-    })
-}
-
-/// Appends `UriEncode(input)` to `out` (bytes that may not be UTF-8, as a
-/// verifier decodes them).
+/// Appends `UriEncode(input)` to `out`. Takes bytes because a verifier
+/// re-encodes what it decoded, which need not be UTF-8.
 pub(crate) fn push_encoded(out: &mut String, input: &[u8]) {
-    match std::str::from_utf8(input) {
-        Ok(text) => push_encoded_str(out, text),
-        Err(_) => out.extend(percent_encode(input, URI_ENCODE)),
+    out.extend(percent_encode(input, URI_ENCODE));
+}
+
+/// Appends `UriEncode(ascii_lowercase(input))` to `out`. Lower-casing maps
+/// kept bytes to kept bytes and leaves escaped ones alone, so each kept run
+/// is lower-cased as it is copied and escapes keep their upper-case hex.
+pub(crate) fn push_encoded_lowercase(out: &mut String, input: &str) {
+    for chunk in percent_encode(input.as_bytes(), URI_ENCODE) {
+        // `%` itself is escaped, so only an escape starts with one.
+        let start = out.len();
+        out.push_str(chunk);
+        if !chunk.starts_with('%')
+            && let Some(copied) = out.get_mut(start..)
+        {
+            copied.make_ascii_lowercase();
+        }
     }
-}
-
-/// Appends `UriEncode(input)` to `out`.
-pub(crate) fn push_encoded_str(out: &mut String, input: &str) {
-    push_with(out, input, &KEEP.uri_encode, false);
-}
-
-/// Whether every byte is RFC 3986 unreserved.
-pub(crate) fn is_unreserved(input: &[u8]) -> bool {
-    let keep = &KEEP.uri_encode;
-    input.iter().all(|b| keep[usize::from(*b)])
 }
 
 /// Appends `UriEncodeExceptSlash(input)` to `out`.
 pub(crate) fn push_encoded_except_slash(out: &mut String, input: &[u8]) {
-    match std::str::from_utf8(input) {
-        Ok(text) => push_with(out, text, &KEEP.except_slash, false),
-        Err(_) => out.extend(percent_encode(input, URI_ENCODE_EXCEPT_SLASH)),
-    }
-}
-
-/// Appends `UriEncodeExceptSlash(input)` to `out`.
-pub(crate) fn push_encoded_except_slash_str(out: &mut String, input: &str) {
-    push_with(out, input, &KEEP.except_slash, false);
-}
-
-/// Appends `UriEncode(ascii_lowercase(input))` to `out` without a temporary
-/// copy: ASCII lower-casing maps kept bytes to kept bytes and leaves every
-/// other byte alone, so lower-casing the unescaped runs is the same thing
-/// (escapes keep their upper-case hex).
-pub(crate) fn push_encoded_lowercase(out: &mut String, input: &str) {
-    push_with(out, input, &KEEP.uri_encode, true);
+    out.extend(percent_encode(input, URI_ENCODE_EXCEPT_SLASH));
 }
 
 /// Percent-decodes once. `+` stays a literal plus (auth-v1.md §8: decoding
-/// `+` as space breaks Go and Python requests). Invalid escapes stay as they are.
+/// `+` as space breaks Go and Python requests). Invalid escapes stay as they
+/// are. Text without escapes comes back borrowed.
 pub(crate) fn decode_once(input: &str) -> Cow<'_, [u8]> {
-    let bytes = input.as_bytes();
-    // Most paths and query items hold no escape at all: one vectorised
-    // search instead of the decoder's byte-by-byte walk.
-    if !bytes.contains(&b'%') {
-        return Cow::Borrowed(bytes);
-    }
-    percent_decode(bytes).into()
+    percent_decode(input.as_bytes()).into()
 }
 
 #[cfg(test)]
@@ -188,22 +91,16 @@ mod tests {
     }
 
     #[test]
-    fn lowercase_encoding_keeps_escape_case() {
-        let mut out = String::new();
-        push_encoded_lowercase(&mut out, "X-Bce-Meta:Ä");
-        assert_eq!(out, "x-bce-meta%3A%C3%84");
-    }
-
-    #[test]
-    fn tables_match_the_sets() {
+    fn only_unreserved_bytes_are_kept() {
         let kept: Vec<u8> = (0..=u8::MAX)
-            .filter(|b| KEEP.uri_encode[usize::from(*b)])
+            .filter(|b| uri_encode(&char::from(*b).to_string()).len() == 1)
             .collect();
         assert_eq!(
             kept,
             b"-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz~"
         );
-        assert!(KEEP.except_slash[usize::from(b'/')] && !KEEP.uri_encode[usize::from(b'/')]);
+        assert_eq!(uri_encode_except_slash("/"), "/");
+        assert_eq!(uri_encode("/"), "%2F");
         let mut out = String::new();
         push_encoded(&mut out, b"a\xffb/");
         assert_eq!(out, "a%FFb%2F");
@@ -213,21 +110,10 @@ mod tests {
     }
 
     #[test]
-    fn encoded_bytes_match_the_written_form() {
-        for text in ["", "Host", "X-Bce-Meta:Ä", "a b/c~d*e%f", "测试"] {
-            let mut written = String::new();
-            push_encoded_str(&mut written, text);
-            assert_eq!(
-                encoded_bytes(text, false).collect::<Vec<u8>>(),
-                written.as_bytes()
-            );
-            written.clear();
-            push_encoded_lowercase(&mut written, text);
-            assert_eq!(
-                encoded_bytes(text, true).collect::<Vec<u8>>(),
-                written.as_bytes()
-            );
-        }
+    fn lowercase_encoding_keeps_escape_case() {
+        let mut out = String::new();
+        push_encoded_lowercase(&mut out, "X-Bce-Meta:Ä*");
+        assert_eq!(out, "x-bce-meta%3A%C3%84%2A");
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! A thin adapter between `http` types and the sans-IO signer and verifier: signs an
 //! `http::Request` in place, and verifies a received one exactly as it arrived.
 
-use crate::canonical::InlineList;
 use crate::credentials::{CredentialStore, Credentials};
 use crate::error::{SigningError, VerifyError};
 use crate::key_cache::SigningKeyCache;
-use crate::signer::{PathEncoding, SignableRequest, SigningSettings, sign};
+use crate::query::Query;
+use crate::signer::{PathEncoding, SignableRequest, SigningOutput, SigningSettings, sign};
 use crate::verifier::{VerifiableRequest, Verified, VerifySettings, verify, verify_cached};
 use chrono::{DateTime, Utc};
 use http::header::{AUTHORIZATION, HOST};
@@ -18,8 +18,9 @@ use std::borrow::Cow;
 ///
 /// * Path: `request.uri().path()` percent-decoded once (under
 ///   [`PathEncoding::Verbatim`] the path exactly as in the URI).
-/// * Query: split on `&`, each item at the first `=`, decoded once (`+`
-///   stays `+`); an item without `=` is a flag parameter.
+/// * Query: parsed by [`Query::parse`]: split on `&`, each item at the first
+///   `=`, decoded once (`+` stays `+`); an item without `=` is a flag
+///   parameter.
 /// * Host: the `Host` header when present, else the URI authority (with its
 ///   port, as written), which is then inserted so that what is signed is
 ///   what is sent.
@@ -51,62 +52,18 @@ pub fn sign_http_request<B>(
     time: DateTime<Utc>,
     settings: &SigningSettings,
 ) -> Result<(), SigningError> {
-    if !request.headers().contains_key(HOST)
-        && let Some(authority) = request.uri().authority()
-    {
-        let value = HeaderValue::from_str(authority.as_str()).map_err(|_| {
-            SigningError::InvalidHeaderValue {
-                name: HOST.to_string(),
-            }
-        })?;
-        request.headers_mut().insert(HOST, value);
-    }
-
+    insert_missing_host(request)?;
     let uri = request.uri();
     let path: Cow<'_, str> = match settings.path_encoding {
         PathEncoding::Verbatim => Cow::Borrowed(uri.path()),
-        PathEncoding::Encode => decode_utf8(uri.path(), "path")?,
+        PathEncoding::Encode => percent_decode_str(uri.path())
+            .decode_utf8()
+            .map_err(|_| not_utf8("path"))?,
     };
-    let mut query: Vec<(Cow<'_, str>, Option<Cow<'_, str>>)> = Vec::new();
-    for item in uri
-        .query()
-        .unwrap_or_default()
-        .split('&')
-        .filter(|item| !item.is_empty())
-    {
-        query.push(match item.split_once('=') {
-            Some((key, value)) => (
-                decode_utf8(key, "query")?,
-                Some(decode_utf8(value, "query")?),
-            ),
-            None => (decode_utf8(item, "query")?, None),
-        });
-    }
-    let query: Vec<(&str, Option<&str>)> = query
-        .iter()
-        .map(|(k, v)| (k.as_ref(), v.as_deref()))
-        .collect();
-
-    let mut headers: Vec<(&str, Cow<'_, str>)> = Vec::with_capacity(request.headers().keys_len());
-    for name in request.headers().keys() {
-        let mut merged: Option<Cow<'_, str>> = None;
-        for value in request.headers().get_all(name) {
-            let text = std::str::from_utf8(value.as_bytes()).map_err(|_| {
-                SigningError::InvalidHeaderValue {
-                    name: name.to_string(),
-                }
-            })?;
-            merged = Some(match merged {
-                None => Cow::Borrowed(text),
-                Some(previous) => Cow::Owned(format!("{previous},{text}")),
-            });
-        }
-        if let Some(value) = merged {
-            headers.push((name.as_str(), value));
-        }
-    }
-    let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_ref())).collect();
-
+    let parsed_query = Query::parse(uri.query());
+    let query = decoded_query(&parsed_query)?;
+    let merged = merged_headers(request.headers())?;
+    let headers: Vec<(&str, &str)> = merged.iter().map(|(n, v)| (*n, v.as_ref())).collect();
     let output = sign(
         &SignableRequest {
             method: request.method().as_str(),
@@ -118,29 +75,76 @@ pub fn sign_http_request<B>(
         time,
         settings,
     )?;
+    apply(&output, request.headers_mut())
+}
 
-    let map = request.headers_mut();
-    for (name, value) in output.headers() {
-        let value = HeaderValue::from_str(value).map_err(|_| SigningError::InvalidHeaderValue {
-            name: (*name).to_owned(),
-        })?;
-        map.insert(HeaderName::from_static(name), value);
+/// Inserts `Host` from the URI authority when the request has none, so that
+/// what is signed is what is sent.
+fn insert_missing_host<B>(request: &mut Request<B>) -> Result<(), SigningError> {
+    if !request.headers().contains_key(HOST)
+        && let Some(authority) = request.uri().authority()
+    {
+        let value = header_value(HOST.as_str(), authority.as_str())?;
+        request.headers_mut().insert(HOST, value);
     }
-    let authorization = HeaderValue::from_str(output.authorization()).map_err(|_| {
-        SigningError::InvalidHeaderValue {
-            name: AUTHORIZATION.to_string(),
+    Ok(())
+}
+
+/// The query parameters as text, each decoded once.
+fn decoded_query<'q>(
+    query: &'q Query<'_>,
+) -> Result<Vec<(&'q str, Option<&'q str>)>, SigningError> {
+    query
+        .params()
+        .iter()
+        .map(|param| Ok((param.name_utf8()?, param.value_utf8()?)))
+        .collect::<Result<_, std::str::Utf8Error>>()
+        .map_err(|_| not_utf8("query"))
+}
+
+fn not_utf8(part: &str) -> SigningError {
+    SigningError::InvalidUri {
+        reason: format!("the {part} percent-decodes to bytes that are not UTF-8"),
+    }
+}
+
+/// One entry per header name, repeated values joined with `,`.
+fn merged_headers(headers: &HeaderMap) -> Result<Vec<(&str, Cow<'_, str>)>, SigningError> {
+    let mut merged = Vec::with_capacity(headers.keys_len());
+    for name in headers.keys() {
+        let mut values = headers.get_all(name).iter().map(|value| {
+            std::str::from_utf8(value.as_bytes()).map_err(|_| SigningError::InvalidHeaderValue {
+                name: name.to_string(),
+            })
+        });
+        let Some(first) = values.next() else {
+            continue;
+        };
+        let mut value = Cow::Borrowed(first?);
+        for next in values {
+            let joined = value.to_mut();
+            joined.push(',');
+            joined.push_str(next?);
         }
-    })?;
+        merged.push((name.as_str(), value));
+    }
+    Ok(merged)
+}
+
+/// Adds the signer's headers and sets `Authorization`, replacing an earlier one.
+fn apply(output: &SigningOutput, map: &mut HeaderMap) -> Result<(), SigningError> {
+    for (name, value) in output.headers() {
+        map.insert(HeaderName::from_static(name), header_value(name, value)?);
+    }
+    let authorization = header_value(AUTHORIZATION.as_str(), output.authorization())?;
     map.insert(AUTHORIZATION, authorization);
     Ok(())
 }
 
-fn decode_utf8<'a>(text: &'a str, part: &str) -> Result<Cow<'a, str>, SigningError> {
-    percent_decode_str(text)
-        .decode_utf8()
-        .map_err(|_| SigningError::InvalidUri {
-            reason: format!("the {part} percent-decodes to bytes that are not UTF-8"),
-        })
+fn header_value(name: &str, value: &str) -> Result<HeaderValue, SigningError> {
+    HeaderValue::from_str(value).map_err(|_| SigningError::InvalidHeaderValue {
+        name: name.to_owned(),
+    })
 }
 
 /// Verifies a received `http::Request` as it arrived: the raw path and query of its URI
@@ -200,8 +204,7 @@ fn verify_head<S: CredentialStore + ?Sized>(
     settings: &VerifySettings,
     keys: Option<&mut SigningKeyCache>,
 ) -> Result<Verified, VerifyError> {
-    // On the stack for ordinary requests: servers run this for every request.
-    let mut headers: InlineList<(&str, &str), 16> = InlineList::new();
+    let mut headers: Vec<(&str, &str)> = Vec::with_capacity(received.len());
     for (name, value) in received {
         if let Ok(value) = std::str::from_utf8(value.as_bytes()) {
             headers.push((name.as_str(), value));
@@ -211,7 +214,7 @@ fn verify_head<S: CredentialStore + ?Sized>(
         method: method.as_str(),
         raw_path: uri.path(),
         raw_query: uri.query(),
-        headers: headers.as_slice(),
+        headers: &headers,
     };
     match keys {
         None => verify(&request, store, now, settings),

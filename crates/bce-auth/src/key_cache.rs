@@ -8,8 +8,8 @@
 //! server that keeps a [`SigningKeyCache`] per thread derives it once per
 //! client and second instead.
 
-use crate::canonical::{HmacSha256, keyed_hmac};
 use crate::credentials::Credentials;
+use crate::signature::HmacSha256;
 use std::fmt;
 
 /// A small cache of derived signing keys, owned by the caller of
@@ -18,9 +18,8 @@ use std::fmt;
 ///
 /// An entry is found by auth-string prefix *and* secret: credentials
 /// replaced under the same access key id never meet an old entry. Entries
-/// are replaced round-robin; after the first fills a slot, a miss reuses the
-/// slot's buffers and allocates nothing. `Debug` shows only the size: the
-/// entries hold secrets and keys.
+/// are replaced round-robin. `Debug` shows only the size: the entries hold
+/// secrets and keys.
 pub struct SigningKeyCache {
     slots: Vec<Slot>,
     capacity: usize,
@@ -72,29 +71,25 @@ impl SigningKeyCache {
             .position(|slot| slot.prefix == auth_string_prefix && slot.secret == secret);
         let index = match found {
             Some(index) => index,
-            None => {
-                let keyed = keyed_hmac(&credentials.signing_key_hex(auth_string_prefix));
-                if self.slots.len() < self.capacity {
-                    self.slots.push(Slot {
-                        prefix: auth_string_prefix.to_owned(),
-                        secret: secret.to_owned(),
-                        keyed,
-                    });
-                    self.slots.len() - 1
-                } else {
-                    let index = self.next;
-                    self.next = (self.next + 1) % self.capacity;
-                    let slot = &mut self.slots[index];
-                    slot.prefix.clear();
-                    slot.prefix.push_str(auth_string_prefix);
-                    slot.secret.clear();
-                    slot.secret.push_str(secret);
-                    slot.keyed = keyed;
-                    index
-                }
-            }
+            None => self.insert(Slot {
+                prefix: auth_string_prefix.to_owned(),
+                secret: secret.to_owned(),
+                keyed: credentials.signing_key(auth_string_prefix).keyed_hmac(),
+            }),
         };
         &self.slots[index].keyed
+    }
+
+    /// Stores `slot` in a free place, else in the next one round-robin.
+    fn insert(&mut self, slot: Slot) -> usize {
+        if self.slots.len() < self.capacity {
+            self.slots.push(slot);
+            return self.slots.len() - 1;
+        }
+        let index = self.next;
+        self.next = (self.next + 1) % self.capacity;
+        self.slots[index] = slot;
+        index
     }
 }
 
@@ -126,7 +121,7 @@ mod tests {
     }
 
     fn derived(credentials: &Credentials, prefix: &str, message: &str) -> Vec<u8> {
-        signature(&keyed_hmac(&credentials.signing_key_hex(prefix)), message)
+        signature(&credentials.signing_key(prefix).keyed_hmac(), message)
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! The crate is sans-IO: it never reads the clock, opens a socket or touches
 //! a runtime. Signing takes a borrowed description of the request, the
 //! credentials and the time, and returns the `Authorization` value plus the
-//! headers to add ([`sign`]); [`http_adapter::sign_http_request`] applies that
+//! headers to add ([`sign`]); `http_adapter::sign_http_request` applies that
 //! to an `http::Request`. Verification ([`verify`]) takes what a server
 //! received, a [`CredentialStore`] and the server time, and returns who signed
 //! or a [`VerifyError`] naming the BCE error code.
@@ -96,13 +96,28 @@
 //! Python ones made with a `headers_to_sign` list no client uses
 //! (`hts_uppercase_name_matches_nothing`, `hts_includes_authorization`).
 //!
+//! # Query strings
+//!
+//! [`query::Query::parse`] is the crate's one query parser (auth-v1.md §8
+//! step 5): the verifier and the `http` adapter use it, and a server can
+//! route on the same parameters it verified.
+//!
+//! # Features
+//!
+//! * `http` (default): `http_adapter`, signing and verifying
+//!   `http::Request`s. Without it the crate does not depend on `http`.
+//!
 //! # Performance
 //!
-//! The signing key is derived once per request; [`Credentials`] keep the
-//! HMAC state already keyed with the secret, so building them hashes the key
-//! once and every signature starts from a copy. The canonical request is
-//! built into one `String` with its lines ordered on the stack. See the
-//! README for measured figures (`cargo bench -p bce-auth`).
+//! The code favours plain steps: the canonical request is built by one
+//! module for the signer and every verifier candidate, each line encoded
+//! into its own `String` by the `percent-encoding` crate, the lines sorted
+//! with the standard library, then written into the signed text. The signing
+//! key is derived once per request, and two measured savings remain:
+//! [`Credentials`] keep the HMAC state already keyed with the secret, so every
+//! signature starts from a copy (13.9 % of the instructions of [`sign`]), and
+//! [`verify_cached`] reuses signing keys across requests signed in the same
+//! second. The README has the figures and how to reproduce them.
 //!
 //! # Non-goals
 //!
@@ -115,8 +130,12 @@ mod canonical;
 mod credentials;
 mod encoding;
 mod error;
+mod headers;
+#[cfg(feature = "http")]
 pub mod http_adapter;
 mod key_cache;
+pub mod query;
+mod signature;
 mod signer;
 mod timestamp;
 mod verifier;
@@ -126,10 +145,10 @@ pub use credentials::{CredentialStore, Credentials, SecretKey, SessionToken};
 pub use encoding::{uri_encode, uri_encode_except_slash};
 pub use error::{SigningError, VerifyError};
 pub use key_cache::SigningKeyCache;
+pub use signature::SigningKey;
 pub use signer::{
     AUTH_VERSION, Compat, DEFAULT_EXPIRATION_SECS, HeadersToSign, PathEncoding, SignableRequest,
-    SignedHeadersField, SigningKey, SigningOutput, SigningSettings, X_BCE_DATE,
-    X_BCE_SECURITY_TOKEN, sign,
+    SignedHeadersField, SigningOutput, SigningSettings, X_BCE_DATE, X_BCE_SECURITY_TOKEN, sign,
 };
 pub use verifier::{VerifiableRequest, Verified, VerifySettings, verify, verify_cached};
 

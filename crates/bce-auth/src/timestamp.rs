@@ -1,37 +1,23 @@
 //! The `YYYY-MM-DDThh:mm:ssZ` timestamps of auth-v1.md §1.
 
-use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, TimeZone, Timelike, Utc};
 
 /// Length of `YYYY-MM-DDThh:mm:ssZ`.
-pub(crate) const TIMESTAMP_LEN: usize = 20;
+const TIMESTAMP_LEN: usize = 20;
 
-/// Formats `time` (whole seconds, fractions dropped as the SDKs do) into a
-/// stack buffer. `None` when the year has no four-digit form.
-pub(crate) fn format(time: &DateTime<Utc>) -> Option<[u8; TIMESTAMP_LEN]> {
-    // One conversion to calendar fields instead of one per accessor.
-    let time = time.naive_utc();
-    let year = u32::try_from(time.year()).ok().filter(|y| *y <= 9999)?;
-    let mut out = *b"0000-00-00T00:00:00Z";
-    put_digits(&mut out[0..4], year);
-    put_digits(&mut out[5..7], time.month());
-    put_digits(&mut out[8..10], time.day());
-    put_digits(&mut out[11..13], time.hour());
-    put_digits(&mut out[14..16], time.minute());
-    // A leap second (chrono nanosecond >= 1e9) still prints as :59.
-    put_digits(&mut out[17..19], time.second());
-    Some(out)
-}
-
-fn put_digits(slot: &mut [u8], mut value: u32) {
-    for byte in slot.iter_mut().rev() {
-        // value % 10 < 10, so the cast cannot truncate.
-        *byte = b'0' + (value % 10) as u8;
-        value /= 10;
+/// Formats `time` in whole seconds, fractions dropped as the SDKs do (a leap
+/// second prints as `:59`). `None` when the year has no four-digit form.
+pub(crate) fn format(time: &DateTime<Utc>) -> Option<String> {
+    if !(0..=9999).contains(&time.year()) {
+        return None;
     }
+    let whole_seconds = time.with_nanosecond(0)?;
+    Some(whole_seconds.to_rfc3339_opts(SecondsFormat::Secs, true))
 }
 
 /// Parses exactly `YYYY-MM-DDThh:mm:ssZ` and requires a real date and time
-/// (no Feb 30, no hour 24, no leap second 60).
+/// (no Feb 30, no hour 24, no leap second 60). chrono's own parsers accept
+/// other widths and signs, so the shape is checked here first.
 pub(crate) fn parse(text: &str) -> Option<DateTime<Utc>> {
     let bytes = text.as_bytes();
     if bytes.len() != TIMESTAMP_LEN {
@@ -49,10 +35,11 @@ pub(crate) fn parse(text: &str) -> Option<DateTime<Utc>> {
             return None;
         }
     }
+    // The digits were checked above.
     let number = |range: std::ops::Range<usize>| -> u32 {
         bytes[range]
             .iter()
-            .fold(0, |acc, b| acc * 10 + u32::from(b - b'0'))
+            .fold(0, |number, digit| number * 10 + u32::from(digit - b'0'))
     };
     let year = i32::try_from(number(0..4)).ok()?;
     let date = NaiveDate::from_ymd_opt(year, number(5..7), number(8..10))?;
@@ -63,14 +50,15 @@ pub(crate) fn parse(text: &str) -> Option<DateTime<Utc>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveTime;
 
     #[test]
     fn round_trips_and_rejects_unreal_dates() {
         let time = parse("2024-02-29T23:59:59Z");
         assert!(time.is_some());
         assert_eq!(
-            time.and_then(|t| format(&t)).as_ref(),
-            Some(b"2024-02-29T23:59:59Z")
+            time.and_then(|t| format(&t)).as_deref(),
+            Some("2024-02-29T23:59:59Z")
         );
         for bad in [
             "2023-02-29T00:00:00Z",
@@ -94,5 +82,24 @@ mod tests {
         assert!(late.is_some_and(|t| format(&t).is_none()));
         let early = Utc.with_ymd_and_hms(-1, 1, 1, 0, 0, 0).single();
         assert!(early.is_some_and(|t| format(&t).is_none()));
+        let first = Utc.with_ymd_and_hms(0, 1, 1, 0, 0, 0).single();
+        assert_eq!(
+            first.and_then(|t| format(&t)).as_deref(),
+            Some("0000-01-01T00:00:00Z")
+        );
+    }
+
+    #[test]
+    fn fractions_and_leap_seconds_are_dropped() {
+        let date = NaiveDate::from_ymd_opt(2016, 12, 31).unwrap_or_default();
+        for nanos in [999_999_999, 1_500_000_000] {
+            let time = NaiveTime::from_hms_nano_opt(23, 59, 59, nanos).unwrap_or_default();
+            let time = Utc.from_utc_datetime(&date.and_time(time));
+            assert_eq!(
+                format(&time).as_deref(),
+                Some("2016-12-31T23:59:59Z"),
+                "{nanos}"
+            );
+        }
     }
 }

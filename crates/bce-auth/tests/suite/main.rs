@@ -1,5 +1,6 @@
 //! Integration tests of `bce-auth`, one module per area.
 
+#[cfg(feature = "http")]
 mod http_adapter;
 mod properties;
 mod vectors;

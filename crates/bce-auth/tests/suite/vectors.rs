@@ -239,6 +239,49 @@ const PYTHON_REJECTED: [&str; 2] = [
     "hts_includes_authorization",
 ];
 
+/// The headers the server receives: the vector's own (without a stale
+/// `Authorization`), the token header Go adds, and the signed `Authorization`.
+fn received_headers(sdk: Sdk, vector: &Vector) -> Vec<(&str, &str)> {
+    let mut headers: Vec<(&str, &str)> = vector
+        .headers
+        .iter()
+        .filter(|(name, _)| !name.trim().eq_ignore_ascii_case("authorization"))
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    if sdk == Sdk::Go
+        && let Some(token) = &vector.session_token
+    {
+        headers.push(("x-bce-security-token", token));
+    }
+    headers.push(("Authorization", vector.expected("authorization")));
+    headers
+}
+
+/// The server's account holds the session token the request presents
+/// (header or query parameter), as an STS store would.
+fn server_store(vector: &Vector) -> HashMap<String, Credentials> {
+    let header_token = vector
+        .headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("x-bce-security-token"))
+        .map(|(_, value)| value.clone());
+    let param_token = vector
+        .params
+        .iter()
+        .find(|(key, _)| key == "x-bce-security-token")
+        .and_then(|(_, value)| value.clone());
+    let presented = vector
+        .session_token
+        .clone()
+        .or(header_token)
+        .or(param_token);
+    let mut creds = Credentials::new(&vector.access_key, &vector.secret_key);
+    if let Some(token) = presented {
+        creds = creds.with_session_token(token);
+    }
+    HashMap::from([(vector.access_key.clone(), creds)])
+}
+
 fn check_verifying(sdk: Sdk) -> (usize, BTreeSet<String>) {
     let vectors = load(sdk);
     let mut rejected = BTreeSet::new();
@@ -256,41 +299,8 @@ fn check_verifying(sdk: Sdk) -> (usize, BTreeSet<String>) {
             // Go sends the encoded path.
             Sdk::Go => canonical_path,
         };
-        let mut headers: Vec<(&str, &str)> = vector
-            .headers
-            .iter()
-            .filter(|(name, _)| !name.trim().eq_ignore_ascii_case("authorization"))
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect();
-        if sdk == Sdk::Go
-            && let Some(token) = &vector.session_token
-        {
-            headers.push(("x-bce-security-token", token));
-        }
-        headers.push(("Authorization", vector.expected("authorization")));
-
-        // The server's account holds the session token the request presents
-        // (header or query parameter), as an STS store would.
-        let header_token = vector
-            .headers
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case("x-bce-security-token"))
-            .map(|(_, value)| value.clone());
-        let param_token = vector
-            .params
-            .iter()
-            .find(|(key, _)| key == "x-bce-security-token")
-            .and_then(|(_, value)| value.clone());
-        let presented = vector
-            .session_token
-            .clone()
-            .or(header_token)
-            .or(param_token);
-        let mut creds = Credentials::new(&vector.access_key, &vector.secret_key);
-        if let Some(token) = presented {
-            creds = creds.with_session_token(token);
-        }
-        let store = HashMap::from([(vector.access_key.clone(), creds)]);
+        let headers = received_headers(sdk, vector);
+        let store = server_store(vector);
 
         let request = VerifiableRequest {
             method: &vector.method,
