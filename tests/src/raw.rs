@@ -554,17 +554,14 @@ fn encode_query(query: &[(String, Option<String>)], style: SdkStyle) -> String {
 }
 
 /// Splits a raw query into pairs for the signer (values percent-decoded once, `+` literal).
+/// A raw query as decoded pairs to sign, with `bce-auth`'s parser (auth-v1.md §8).
 fn parse_query(raw: &str) -> Vec<(String, Option<String>)> {
-    let decode = |text: &str| {
-        percent_encoding::percent_decode_str(text)
-            .decode_utf8_lossy()
-            .into_owned()
-    };
-    raw.split('&')
-        .filter(|item| !item.is_empty())
-        .map(|item| match item.split_once('=') {
-            Some((key, value)) => (decode(key), Some(decode(value))),
-            None => (decode(item), None),
+    bce_auth::query::Query::parse(Some(raw))
+        .params()
+        .iter()
+        .map(|param| {
+            let value = param.value().map(|_| param.value_lossy().into_owned());
+            (param.name_lossy().into_owned(), value)
         })
         .collect()
 }

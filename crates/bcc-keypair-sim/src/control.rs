@@ -14,9 +14,9 @@ use crate::Inner;
 use crate::faults::{FaultRule, InjectedError};
 use crate::journal::Entry;
 use crate::lock::{read, write};
-use crate::routes::Query;
 use crate::state::{InstanceView, ScopeRef};
 use crate::wire::{EMPTY_OBJECT, json as to_json};
+use bce_auth::query::Query;
 
 /// Whether a request is for the control API rather than the key pair API.
 pub(crate) fn is_control_path(path: &str) -> bool {
@@ -231,17 +231,17 @@ fn put_instances(inner: &Inner, body: &Bytes) -> Result<Bytes, Failure> {
 
 fn get_instances(inner: &Inner, query: &Query<'_>) -> Result<Bytes, Failure> {
     let account = match query.get("accessKeyId").filter(|a| !a.is_empty()) {
-        Some(ak) => Some(account(inner, Some(ak))?),
+        Some(ak) => Some(account(inner, Some(&ak))?),
         None => None,
     };
     let region = query.get("region").filter(|r| !r.is_empty());
-    let instances = read(&inner.state).instances(account, region);
+    let instances = read(&inner.state).instances(account, region.as_deref());
     Ok(to_json(&InstancesOut { instances }))
 }
 
 /// The journal, oldest first; `?limit=N` keeps the newest N.
 fn requests(inner: &Inner, query: &Query<'_>) -> Result<Bytes, Failure> {
-    let limit = match query.get("limit") {
+    let limit = match query.get("limit").as_deref() {
         None | Some("") => usize::MAX,
         Some(n) => n
             .parse()
@@ -351,11 +351,10 @@ fn set_quota(inner: &Inner, body: &Bytes) -> Result<Bytes, Failure> {
 
 /// The quota that applies to `?accessKeyId=&region=` (defaults: first account, default region).
 fn get_quota(inner: &Inner, query: &Query<'_>) -> Result<Bytes, Failure> {
-    let account = account(inner, query.get("accessKeyId").filter(|a| !a.is_empty()))?;
-    let region = query
-        .get("region")
-        .filter(|r| !r.is_empty())
-        .unwrap_or(&inner.default_region);
+    let account_key = query.get("accessKeyId").filter(|a| !a.is_empty());
+    let account = account(inner, account_key.as_deref())?;
+    let region = query.get("region").filter(|r| !r.is_empty());
+    let region = region.as_deref().unwrap_or(&inner.default_region);
     let quota = read(&inner.state).quota(ScopeRef { account, region });
     Ok(to_json(&json!({ "quota": quota })))
 }

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use bcc_keypair_model::{ErrorCode, Operation};
+use bce_auth::query::Query;
 use http::{HeaderValue, Method};
 use percent_encoding::percent_decode_str;
 
@@ -137,54 +138,22 @@ pub(crate) struct Routed<'a> {
     pub(crate) query: Query<'a>,
 }
 
-/// Query parameters, each percent-decoded once; `+` stays a literal plus (auth-v1.md §8).
-#[derive(Debug, Default)]
-pub(crate) struct Query<'a> {
-    params: Vec<(Cow<'a, str>, Option<Cow<'a, str>>)>,
-}
-
-impl<'a> Query<'a> {
-    /// Splits on `&` and `=` and decodes each part once. The simulator's only query parser
-    /// (API and control requests alike).
-    pub(crate) fn parse(raw: Option<&'a str>) -> Self {
-        let params = raw
-            .unwrap_or("")
-            .split('&')
-            .filter(|item| !item.is_empty())
-            .map(|item| match item.split_once('=') {
-                Some((k, v)) => (decode(k), Some(decode(v))),
-                None => (decode(item), None),
-            })
-            .collect();
-        Self { params }
-    }
-
-    /// The first value of `key`; `Some("")` for `key` and `key=`.
-    pub(crate) fn get(&self, key: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_deref().unwrap_or(""))
-    }
-
-    /// Every `(key, value)` pair; flags have the value `""`.
-    pub(crate) fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.params
-            .iter()
-            .map(|(k, v)| (k.as_ref(), v.as_deref().unwrap_or("")))
-    }
-
-    /// The action word, if any; two are `InvalidURI`.
-    fn action_word(&self) -> Result<Option<&'static str>, ErrorCode> {
-        let mut words = self
-            .params
-            .iter()
-            .filter(|(_, v)| v.as_deref().is_none_or(str::is_empty))
-            .filter_map(|(k, _)| ACTION_WORDS.iter().find(|word| **word == k.as_ref()));
-        match (words.next(), words.next()) {
-            (word, None) => Ok(word.copied()),
-            _ => Err(ErrorCode::InvalidUri),
-        }
+/// The action word of a query, if any (keypair-api.md §2): a parameter without a value, or
+/// with an empty one (`?attach`, Python's `?attach=`), named like an operation. Two are
+/// `InvalidURI`.
+fn action_word(query: &Query<'_>) -> Result<Option<&'static str>, ErrorCode> {
+    let mut words = query
+        .params()
+        .iter()
+        .filter(|param| param.value().is_none_or(<[u8]>::is_empty))
+        .filter_map(|param| {
+            ACTION_WORDS
+                .iter()
+                .find(|word| word.as_bytes() == param.name())
+        });
+    match (words.next(), words.next()) {
+        (word, None) => Ok(word.copied()),
+        _ => Err(ErrorCode::InvalidUri),
     }
 }
 
@@ -204,7 +173,7 @@ pub(crate) fn route_request<'a>(
 ) -> Result<Routed<'a>, ErrorCode> {
     let (shape, keypair_id) = path_shape(raw_path)?;
     let query = Query::parse(raw_query);
-    let action = query.action_word()?;
+    let action = action_word(&query)?;
     // HEAD is answered like GET, with the headers only.
     let method = if method == Method::HEAD {
         &Method::GET
@@ -448,9 +417,9 @@ mod tests {
     #[test]
     fn query_values_decode_once_and_keep_plus() {
         let q = Query::parse(Some("name=%E6%B5%8B%20%E8%AF%95%2Bx&a+b=c+d&flag"));
-        assert_eq!(q.get("name"), Some("测 试+x"));
-        assert_eq!(q.get("a+b"), Some("c+d"));
-        assert_eq!(q.get("flag"), Some(""));
+        assert_eq!(q.get("name").as_deref(), Some("测 试+x"));
+        assert_eq!(q.get("a+b").as_deref(), Some("c+d"));
+        assert_eq!(q.get("flag").as_deref(), Some(""));
         assert_eq!(q.get("missing"), None);
     }
 

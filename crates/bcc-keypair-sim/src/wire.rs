@@ -4,6 +4,7 @@
 
 mod renderings;
 
+use std::borrow::Cow;
 use std::sync::RwLock;
 
 use base64::Engine as _;
@@ -84,6 +85,7 @@ async fn create(backend: &Backend<'_>, call: &Call<'_>) -> Result<Bytes, ErrorCo
     let request: CreateKeypairRequest = parse_body(call.body).map_err(|e| e.code())?;
     let (name, description) = request.validate().map_err(|e| e.code())?;
     let token = client_token(call.routed);
+    let token = token.as_deref();
     // Cheap checks first, so a repeated token or a full quota does not use up a key.
     let precheck = read(backend.state).precheck_create(call.at, &name, &description, token)?;
     if let Precheck::Repeat(view) = precheck {
@@ -107,10 +109,11 @@ async fn create(backend: &Backend<'_>, call: &Call<'_>) -> Result<Bytes, ErrorCo
 fn import(backend: &Backend<'_>, call: &Call<'_>) -> Result<Bytes, ErrorCode> {
     let request: ImportKeypairRequest = parse_body(call.body).map_err(|e| e.code())?;
     let valid = request.validate().map_err(|e| e.code())?;
+    let token = client_token(call.routed);
     let new = NewKeypair {
         name: &valid.name,
         description: &valid.description,
-        client_token: client_token(call.routed),
+        client_token: token.as_deref(),
         created_time: format_time(backend.clock.now()),
     };
     let new_id = &mut || backend.ids.keypair_id();
@@ -223,7 +226,7 @@ fn check_content_md5(expected: &[u8], body: &[u8]) -> Result<(), ErrorCode> {
 }
 
 /// The client token of create and import (keypair-api.md §3: Go sends `?clientToken=`).
-fn client_token<'a>(routed: &'a Routed<'_>) -> Option<&'a str> {
+fn client_token<'a>(routed: &'a Routed<'_>) -> Option<Cow<'a, str>> {
     routed.query.get("clientToken").filter(|t| !t.is_empty())
 }
 
