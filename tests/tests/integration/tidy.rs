@@ -265,3 +265,46 @@ fn wire_error_codes_are_spelled_only_in_error_code_rs() {
         found.join("\n")
     );
 }
+
+/// `major.minor` of a `rust-version` value.
+fn minor_version(text: &str) -> (u32, u32) {
+    let mut parts = text.split('.').map(|part| part.parse::<u32>().unwrap_or(0));
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+}
+
+#[test]
+fn rust_version_covers_every_locked_dependency() {
+    let output = std::process::Command::new(env!("CARGO"))
+        .current_dir(workspace_root())
+        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+        .output()
+        .expect("cargo metadata runs");
+    assert!(
+        output.status.success(),
+        "cargo metadata: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("cargo metadata prints JSON");
+    let packages = metadata["packages"].as_array().expect("packages");
+    let ours = packages
+        .iter()
+        .find(|p| p["name"] == "bce-auth")
+        .and_then(|p| p["rust_version"].as_str())
+        .expect("bce-auth declares the workspace rust-version");
+    let declared = minor_version(ours);
+    let too_new: Vec<String> = packages
+        .iter()
+        .filter_map(|p| {
+            let needed = p["rust_version"].as_str()?;
+            (minor_version(needed) > declared)
+                .then(|| format!("{} {} needs {needed}", p["name"], p["version"]))
+        })
+        .collect();
+    assert!(
+        too_new.is_empty(),
+        "the workspace declares rust-version {ours}, but locked dependencies need more; raise \
+         rust-version in Cargo.toml (or hold the dependency back):\n{}",
+        too_new.join("\n")
+    );
+}
