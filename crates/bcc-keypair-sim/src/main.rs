@@ -7,6 +7,7 @@
 use std::io::{IsTerminal as _, Write as _};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use bcc_keypair_sim::{
@@ -74,6 +75,27 @@ struct Args {
     /// served as the first account.
     #[arg(long)]
     no_verify: bool,
+
+    /// Seconds a new connection may take to send its first request's headers.
+    #[arg(long, env = "BCC_SIM_HEADER_READ_TIMEOUT", value_name = "SECONDS", default_value_t = 10.0, value_parser = parse_seconds)]
+    header_read_timeout: f64,
+
+    /// Seconds a keep-alive connection may stay idle between requests.
+    #[arg(long, env = "BCC_SIM_IDLE_TIMEOUT", value_name = "SECONDS", default_value_t = 60.0, value_parser = parse_seconds)]
+    idle_timeout: f64,
+
+    /// Connections open at once; beyond it the longest-idle connection is closed.
+    #[arg(long, env = "BCC_SIM_MAX_CONNECTIONS", default_value_t = 1024)]
+    max_connections: usize,
+}
+
+fn parse_seconds(value: &str) -> Result<f64, String> {
+    match value.parse::<f64>() {
+        Ok(seconds) if seconds > 0.0 && seconds <= 86_400.0 => Ok(seconds),
+        _ => Err(format!(
+            "expected seconds between 0 and 86400, got {value:?}"
+        )),
+    }
 }
 
 fn parse_account(value: &str) -> Result<(String, String), String> {
@@ -146,7 +168,17 @@ async fn run(args: Args) -> anyhow::Result<()> {
         stdout.flush()?;
     }
     tracing::info!(%addr, region = %args.region, quota = args.quota, "simulator ready");
-    server::serve(listener, sim, shutdown_signal()).await?;
+    let options = server::ServerOptions::default()
+        .header_read_timeout(Duration::from_secs_f64(args.header_read_timeout))
+        .idle_timeout(Duration::from_secs_f64(args.idle_timeout))
+        .max_connections(args.max_connections);
+    if !args.listen.ip().is_loopback() {
+        tracing::warn!(
+            listen = %args.listen,
+            "listening beyond loopback: the control API under /__sim/ has no authentication"
+        );
+    }
+    server::serve_with(listener, sim, &options, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }

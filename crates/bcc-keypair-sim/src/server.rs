@@ -6,7 +6,8 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::header::CONTENT_LENGTH;
@@ -16,59 +17,84 @@ use hyper::body::Body as _;
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use hyper_util::server::graceful::GracefulShutdown;
-use tokio::net::TcpListener;
+use hyper_util::server::graceful::{GracefulConnection, GracefulShutdown};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::{MAX_BODY_BYTES, Simulator};
 
+mod connections;
+
+use connections::Connections;
+pub use connections::ServerOptions;
+
 /// How long open connections get to finish after shutdown starts.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+/// The longest wait before `accept` is tried again after it failed with nothing to close.
+const MAX_ACCEPT_BACKOFF: Duration = Duration::from_secs(1);
 
-/// Serves `sim` on `listener` until `shutdown` completes, then stops accepting, lets open
-/// requests finish (up to 5 s) and returns. The caller binds the listener and owns the
-/// shutdown signal (mini-redis's `run(listener, shutdown)`).
+/// Serves `sim` on `listener` with the default [`ServerOptions`] until `shutdown`
+/// completes; see [`serve_with`].
 pub async fn serve(
     listener: TcpListener,
     sim: Simulator,
     shutdown: impl Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
+    serve_with(listener, sim, &ServerOptions::default(), shutdown).await
+}
+
+/// Serves `sim` on `listener` until `shutdown` completes, then stops accepting, lets open
+/// requests finish (up to 5 s) and returns. The caller binds the listener and owns the
+/// shutdown signal (mini-redis's `run(listener, shutdown)`).
+///
+/// Connections that stay silent or idle past `options`' timeouts are closed, and when a new
+/// connection finds no room (`max_connections`, or no file descriptor left for `accept`)
+/// the longest-idle connection is closed for it, so silent clients cannot lock others out.
+pub async fn serve_with(
+    listener: TcpListener,
+    sim: Simulator,
+    options: &ServerOptions,
+    shutdown: impl Future<Output = ()> + Send,
+) -> std::io::Result<()> {
     let mut shutdown = std::pin::pin!(shutdown);
     let graceful = GracefulShutdown::new();
+    let connections = Arc::new(Connections::default());
     // The connection tasks, so that any still open after the grace period can be aborted.
-    let mut connections = JoinSet::new();
+    let mut tasks = JoinSet::new();
+    let mut sweep = tokio::time::interval(options.sweep_interval());
+    sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut backoff = Duration::ZERO;
     loop {
+        let room = connections.len() < options.max_connections || connections.close_longest_idle();
         let (stream, peer) = tokio::select! {
             () = &mut shutdown => break,
-            Some(_) = connections.join_next(), if !connections.is_empty() => continue,
-            accepted = listener.accept() => match accepted {
-                Ok(accepted) => accepted,
+            _ = sweep.tick() => {
+                connections.close_expired(Instant::now(), options);
+                continue;
+            }
+            Some(_) = tasks.join_next(), if !tasks.is_empty() => continue,
+            accepted = listener.accept(), if room => match accepted {
+                Ok(accepted) => {
+                    backoff = Duration::ZERO;
+                    accepted
+                }
                 Err(error) => {
-                    // Typically EMFILE; back off instead of spinning.
-                    tracing::warn!(%error, "accept failed");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    backoff = after_accept_error(&error, &connections, backoff).await;
                     continue;
                 }
             },
         };
-        let _ = stream.set_nodelay(true);
-        let sim = sim.clone();
-        let service = service_fn(move |request| {
-            let sim = sim.clone();
-            async move { Ok::<_, Infallible>(answer(&sim, request).await) }
-        });
-        let connection = hyper::server::conn::http1::Builder::new()
-            .keep_alive(true)
-            .serve_connection(TokioIo::new(stream), service);
-        // When shutdown starts, the connection finishes its request in flight and closes
-        // (an idle keep-alive connection closes at once).
-        let connection = graceful.watch(connection);
-        connections.spawn(async move {
+        let id = connections.add(Instant::now());
+        let connection = graceful.watch(http1_connection(stream, &sim, &connections, id));
+        let finished = Arc::clone(&connections);
+        let abort = tasks.spawn(async move {
             if let Err(error) = connection.await {
                 tracing::debug!(%peer, %error, "connection ended with an error");
             }
+            finished.remove(id);
         });
+        connections.set_abort(id, abort);
     }
     drop(listener);
     if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
@@ -76,12 +102,60 @@ pub async fn serve(
         .is_err()
     {
         tracing::warn!(
-            open = connections.len(),
+            open = tasks.len(),
             "connections still open after the shutdown grace period; closing them"
         );
-        connections.shutdown().await;
+        tasks.shutdown().await;
     }
     Ok(())
+}
+
+/// One keep-alive HTTP/1.1 connection answering with `sim`. When shutdown starts, it
+/// finishes its request in flight and closes (an idle one closes at once).
+fn http1_connection(
+    stream: TcpStream,
+    sim: &Simulator,
+    connections: &Arc<Connections>,
+    id: u64,
+) -> impl GracefulConnection<Error = hyper::Error> + Send + use<> {
+    let _ = stream.set_nodelay(true);
+    let sim = sim.clone();
+    let connections = Arc::clone(connections);
+    let service = service_fn(move |request| {
+        let sim = sim.clone();
+        let in_flight = connections.start_request(id);
+        async move {
+            let response = answer(&sim, request).await;
+            drop(in_flight);
+            Ok::<_, Infallible>(response)
+        }
+    });
+    hyper::server::conn::http1::Builder::new()
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(stream), service)
+}
+
+/// Waits as long as an `accept` failure calls for and returns the next backoff. Out of file
+/// descriptors (`EMFILE`, `ENFILE`), closing the longest-idle connection frees one at once;
+/// otherwise the wait doubles up to [`MAX_ACCEPT_BACKOFF`] instead of spinning.
+async fn after_accept_error(
+    error: &std::io::Error,
+    connections: &Connections,
+    backoff: Duration,
+) -> Duration {
+    const EMFILE: i32 = 24;
+    const ENFILE: i32 = 23;
+    let out_of_descriptors = matches!(error.raw_os_error(), Some(EMFILE | ENFILE));
+    if out_of_descriptors && connections.close_longest_idle() {
+        tracing::debug!(%error, "accept failed; closed an idle connection to make room");
+        // The closed connection's task releases its socket when it next runs.
+        tokio::task::yield_now().await;
+        return Duration::ZERO;
+    }
+    let backoff = (backoff * 2).clamp(Duration::from_millis(5), MAX_ACCEPT_BACKOFF);
+    tracing::warn!(%error, retry_in_ms = backoff.as_millis(), "accept failed");
+    tokio::time::sleep(backoff).await;
+    backoff
 }
 
 /// Reads the body (bounded by [`MAX_BODY_BYTES`]) and lets the simulator answer.

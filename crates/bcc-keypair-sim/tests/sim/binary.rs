@@ -16,7 +16,22 @@ struct Running {
 }
 
 fn start(extra: &[&str]) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_bcc-keypair-sim"))
+    start_command(Command::new(env!("CARGO_BIN_EXE_bcc-keypair-sim")), extra)
+}
+
+/// The binary under a file-descriptor limit of `limit` (the shell's `ulimit -n`).
+fn start_with_fd_limit(limit: u32, extra: &[&str]) -> Running {
+    let mut command = Command::new("sh");
+    command.args([
+        "-c",
+        &format!("ulimit -n {limit} && exec \"$0\" \"$@\""),
+        env!("CARGO_BIN_EXE_bcc-keypair-sim"),
+    ]);
+    start_command(command, extra)
+}
+
+fn start_command(mut command: Command, extra: &[&str]) -> Running {
+    let mut child = command
         .args([
             "--listen",
             "127.0.0.1:0",
@@ -170,4 +185,23 @@ fn help_documents_every_flag() {
     ] {
         assert!(help.contains(flag), "{flag} missing from:\n{help}");
     }
+}
+
+#[test]
+fn under_a_256_descriptor_limit_300_silent_connections_do_not_lock_out_a_signed_request() {
+    let running = start_with_fd_limit(256, &[]);
+    let silent: Vec<std::net::TcpStream> = (0..300)
+        .map(|_| std::net::TcpStream::connect(running.addr).unwrap())
+        .collect();
+    // Let the server run out of descriptors accepting them.
+    std::thread::sleep(Duration::from_millis(300));
+    let started = Instant::now();
+    let reply = signed_get(running.addr, "/v2/keypair");
+    assert_eq!(reply.status, 200, "{reply:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "answered after {:?}",
+        started.elapsed()
+    );
+    drop(silent);
 }

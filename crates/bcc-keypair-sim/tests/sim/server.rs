@@ -1,10 +1,11 @@
-//! The server: graceful shutdown with open connections.
+//! The server: graceful shutdown with open connections, and connections that stay silent or
+//! idle, or come in greater numbers than the server holds.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bcc_keypair_sim::server::spawn_local;
+use bcc_keypair_sim::server::{ServerOptions, serve_with, spawn_local};
 use bcc_keypair_sim::{FixedKeys, Simulator};
 use bytes::Bytes;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
@@ -90,4 +91,73 @@ async fn shutdown_finishes_the_request_in_flight_and_closes_idle_connections() {
         started.elapsed()
     );
     assert!(TcpStream::connect(addr).await.is_err(), "still accepting");
+}
+
+const HEALTH: &str = "GET /__sim/health HTTP/1.1\r\nHost: localhost\r\n\r\n";
+
+/// Serves a simulator with `options` on `127.0.0.1:0` until the test ends.
+async fn serve_with_options(options: ServerOptions) -> SocketAddr {
+    let sim = Simulator::builder()
+        .verify_signatures(false)
+        .key_source(Arc::new(FixedKeys::bundled_test_keys().unwrap()))
+        .build()
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { serve_with(listener, sim, &options, std::future::pending()).await });
+    addr
+}
+
+/// Whether the server closed `stream` within `within` (reading it to the end).
+async fn closed_within(stream: &mut TcpStream, within: Duration) -> bool {
+    let mut rest = Vec::new();
+    matches!(
+        tokio::time::timeout(within, stream.read_to_end(&mut rest)).await,
+        Ok(Ok(0) | Err(_))
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_that_never_finishes_its_headers_is_closed_after_the_header_timeout() {
+    let options = ServerOptions::default().header_read_timeout(Duration::from_millis(200));
+    let addr = serve_with_options(options).await;
+    let mut slow = connect(addr).await;
+    slow.write_all(b"GET /__sim/health HTTP/1.1\r\nHost: loc")
+        .await
+        .unwrap();
+    let started = Instant::now();
+    assert!(closed_within(&mut slow, Duration::from_secs(3)).await);
+    assert!(
+        started.elapsed() >= Duration::from_millis(150),
+        "closed too early"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
+    let options = ServerOptions::default().idle_timeout(Duration::from_millis(300));
+    let addr = serve_with_options(options).await;
+    let mut client = connect(addr).await;
+    assert_eq!(exchange(&mut client, HEALTH).await, "HTTP/1.1 200 OK");
+    // Still open while it is used.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(exchange(&mut client, HEALTH).await, "HTTP/1.1 200 OK");
+    assert!(closed_within(&mut client, Duration::from_secs(3)).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silent_connections_beyond_the_limit_do_not_lock_out_a_new_client() {
+    let options = ServerOptions::default().max_connections(16);
+    let addr = serve_with_options(options).await;
+    let mut silent = Vec::new();
+    for _ in 0..64 {
+        silent.push(connect(addr).await);
+    }
+    let started = Instant::now();
+    let mut fresh = connect(addr).await;
+    let status = tokio::time::timeout(Duration::from_secs(1), exchange(&mut fresh, HEALTH)).await;
+    assert_eq!(status.as_deref(), Ok("HTTP/1.1 200 OK"));
+    assert!(started.elapsed() < Duration::from_secs(1));
+    // The oldest silent connections made room and were closed.
+    assert!(closed_within(&mut silent[0], Duration::from_secs(1)).await);
 }
