@@ -568,6 +568,7 @@ impl State {
         }
         scope.keypairs.remove(&seq);
         scope.index.remove(id.as_str());
+        scope.forget_tokens_of(id.as_str());
         Ok(())
     }
 

@@ -6,7 +6,13 @@ use std::fmt;
 use bcc_keypair_model::ErrorCode;
 use serde::{Deserialize, Serialize};
 
-use super::{Keypair, KeypairView, REDACTED, ScopeRef, State};
+use super::{Keypair, KeypairView, REDACTED, Scope, ScopeRef, State};
+
+/// Client tokens remembered per account and region. A record keeps the first answer,
+/// private key included, so that a client whose answer was lost can ask again; the oldest
+/// records go beyond this many, so the state does not grow by a private key with every
+/// create for ever. [inferred: the service documents no lifetime for client tokens]
+pub(super) const MAX_TOKENS_PER_SCOPE: usize = 1000;
 
 /// What a client token was first used for (errors.md §4 row 17).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,7 +82,8 @@ impl State {
         private_key: Option<String>,
     ) {
         if let Some(token) = client_token {
-            self.scope_mut(at).client_tokens.insert(
+            let tokens = &mut self.scope_mut(at).client_tokens;
+            tokens.insert(
                 token.to_owned(),
                 TokenRecord {
                     params,
@@ -84,13 +91,76 @@ impl State {
                     private_key,
                 },
             );
+            if tokens.len() > MAX_TOKENS_PER_SCOPE {
+                // Key pair sequence numbers only grow: the smallest is the oldest record.
+                let oldest = tokens
+                    .iter()
+                    .min_by_key(|(_, record)| record.keypair.seq)
+                    .map(|(token, _)| token.clone());
+                if let Some(oldest) = oldest {
+                    tokens.remove(&oldest);
+                }
+            }
         }
+    }
+}
+
+impl Scope {
+    /// A deleted key pair's tokens are forgotten: repeating one creates a new key pair
+    /// instead of answering with the deleted one (and its private key) again.
+    pub(super) fn forget_tokens_of(&mut self, keypair_id: &str) {
+        self.client_tokens
+            .retain(|_, record| record.keypair.id != keypair_id);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn keypair(seq: u64) -> Keypair {
+        Keypair {
+            seq,
+            id: format!("k-{seq}"),
+            name: format!("kp{seq}"),
+            description: String::new(),
+            public_key: "ssh-rsa AAAA".to_owned(),
+            blob: vec![1, 2],
+            fingerprint: "aa:bb".to_owned(),
+            created_time: "2026-11-24T10:00:00Z".to_owned(),
+        }
+    }
+
+    #[test]
+    fn beyond_the_limit_the_oldest_token_is_forgotten() {
+        let mut state = State::new(10);
+        let at = ScopeRef {
+            account: "a",
+            region: "bj",
+        };
+        let params = |seq: u64| TokenParams::Create {
+            name: format!("kp{seq}"),
+            description: String::new(),
+        };
+        let total = MAX_TOKENS_PER_SCOPE as u64 + 1;
+        for seq in 0..total {
+            let token = format!("t{seq}");
+            state.remember_token(at, Some(&token), params(seq), &keypair(seq), None);
+        }
+        assert!(matches!(
+            state.repeated_token(at, Some("t0"), &params(0)),
+            Ok(None)
+        ));
+        let kept = state.repeated_token(at, Some("t1"), &params(1)).unwrap();
+        assert_eq!(kept.map(|view| view.keypair.id), Some("k-1".to_owned()));
+        let newest = format!("t{}", total - 1);
+        assert!(
+            state
+                .repeated_token(at, Some(&newest), &params(total - 1))
+                .unwrap()
+                .is_some()
+        );
+    }
 
     #[test]
     fn debug_of_a_token_record_redacts_the_private_key() {

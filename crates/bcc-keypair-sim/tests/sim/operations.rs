@@ -976,3 +976,42 @@ async fn garbage_never_causes_a_server_error() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_client_token_of_a_deleted_keypair_is_forgotten() {
+    let h = harness();
+    let first = h
+        .call(
+            Method::POST,
+            "/v2/keypair?clientToken=tok-del",
+            r#"{"name":"gone"}"#,
+        )
+        .await
+        .ok();
+    let id = first.json["keypair"]["keypairId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    h.call(Method::DELETE, &format!("/v2/keypair/{id}"), "")
+        .await
+        .ok();
+    // Not the deleted key pair and its private key again: a new key pair.
+    let again = h
+        .call(
+            Method::POST,
+            "/v2/keypair?clientToken=tok-del",
+            r#"{"name":"gone"}"#,
+        )
+        .await
+        .ok();
+    assert_ne!(
+        again.json["keypair"]["keypairId"],
+        first.json["keypair"]["keypairId"]
+    );
+    assert_ne!(
+        again.json["keypair"]["privateKey"],
+        first.json["keypair"]["privateKey"]
+    );
+    let list = h.call(Method::GET, "/v2/keypair", "").await.ok();
+    assert_eq!(list.json["keypairs"].as_array().unwrap().len(), 1);
+}
