@@ -44,6 +44,7 @@ pub(crate) fn handle(
     parts: &http::request::Parts,
     body: &Bytes,
 ) -> Result<Reply, Failure> {
+    refuse_browsers_from_elsewhere(&parts.headers)?;
     let query = Query::parse(parts.uri.query());
     let method = if parts.method == Method::HEAD {
         &Method::GET
@@ -71,6 +72,65 @@ pub(crate) fn handle(
             format!("no control endpoint {} {}", parts.method, parts.uri.path()),
         )),
     }
+}
+
+/// The control API has no credentials, so a web page must not reach it: a page elsewhere can
+/// make a browser send a "simple" cross-origin POST (it carries an `Origin` header), and a
+/// page on a name that its owner re-points at 127.0.0.1 (DNS rebinding) makes same-origin
+/// requests whose `Host` is that name. Refused: an `Origin` whose host is not local, and a
+/// `Host` that is a dotted name other than `localhost` names and the service's own
+/// `*.baidubce.com` names (which clients resolve to the simulator on purpose). IP addresses
+/// and single-label names (a container's service name) stay allowed: neither can be
+/// re-pointed by a stranger's DNS.
+fn refuse_browsers_from_elsewhere(headers: &http::HeaderMap) -> Result<(), Failure> {
+    let text = |name: http::header::HeaderName| {
+        headers
+            .get(name)
+            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+    };
+    if let Some(origin) = text(http::header::ORIGIN) {
+        let host = origin.split_once("://").map_or("", |(_, rest)| rest);
+        if !is_local_name(host_name(host)) {
+            tracing::warn!(%origin, "refused a cross-origin control request");
+            return Err(Failure::new(
+                ErrorCode::AccessDenied,
+                format!("the control API does not answer pages from {origin}"),
+            ));
+        }
+    }
+    if let Some(host) = text(http::header::HOST) {
+        let name = host_name(&host);
+        let allowed = name.parse::<std::net::IpAddr>().is_ok()
+            || !name.contains('.')
+            || is_local_name(name)
+            || name.ends_with(".baidubce.com");
+        if !allowed {
+            tracing::warn!(%host, "refused a control request for a foreign host name");
+            return Err(Failure::new(
+                ErrorCode::AccessDenied,
+                format!("the control API does not answer for host {host}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The name part of `host[:port]`, without the brackets of an IPv6 literal.
+fn host_name(host: &str) -> &str {
+    if let Some(rest) = host.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or_default();
+    }
+    host.rsplit_once(':').map_or(host, |(name, _)| name)
+}
+
+/// Loopback addresses and `localhost` names.
+fn is_local_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 impl Failure {

@@ -355,3 +355,50 @@ async fn quota_can_be_set_at_runtime_per_account_and_region() {
         .await
         .error(400, "InappropriateJSON");
 }
+
+/// A control request with the given `Host` and `Origin` headers.
+async fn control_from(h: &Harness, host: &str, origin: Option<&str>) -> Reply {
+    let mut request = http::Request::post("/__sim/faults").header("host", host);
+    if let Some(origin) = origin {
+        request = request.header("origin", origin);
+    }
+    let request = request
+        .body(bytes::Bytes::from_static(
+            br#"{"operation":"list","latencyMs":1}"#,
+        ))
+        .unwrap();
+    Reply::new(h.sim.handle(request).await)
+}
+
+#[tokio::test]
+async fn pages_from_other_origins_and_rebound_host_names_cannot_reach_the_control_api() {
+    let h = harness();
+    // A browser's cross-origin "simple" POST (text/plain needs no preflight).
+    control_from(&h, "127.0.0.1:8480", Some("http://evil.example"))
+        .await
+        .error(403, "AccessDenied");
+    // DNS rebinding: the page's own name, now pointing at 127.0.0.1.
+    control_from(&h, "evil.example:8480", None)
+        .await
+        .error(403, "AccessDenied");
+    control_from(&h, "evil.example:8480", Some("http://evil.example:8480"))
+        .await
+        .error(403, "AccessDenied");
+    assert_eq!(
+        h.control(Method::GET, "/__sim/faults", "").await.ok().json,
+        json!({"faults": []}),
+        "nothing refused was applied"
+    );
+    // Local pages, tools without Origin, IP addresses, container names and the service's
+    // own host names are served.
+    for (host, origin) in [
+        ("127.0.0.1:8480", Some("http://127.0.0.1:8480")),
+        ("localhost:8480", Some("http://localhost:8480")),
+        ("[::1]:8480", None),
+        ("192.168.1.20:8480", None),
+        ("sim:8480", None),
+        ("bcc.bj.baidubce.com", None),
+    ] {
+        control_from(&h, host, origin).await.ok();
+    }
+}
