@@ -1,8 +1,12 @@
 //! Identifiers as a parameter: key pair ids and request ids come from an [`IdGenerator`].
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use rand::Rng;
+use rand::rngs::StdRng;
+use rand::{Rng, RngCore, SeedableRng};
+
+use crate::lock::lock;
 
 /// Source of new identifiers.
 pub trait IdGenerator: Send + Sync {
@@ -30,25 +34,59 @@ const ID_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxy
 
 impl IdGenerator for RandomIds {
     fn keypair_id(&self) -> String {
-        let mut rng = rand::thread_rng();
-        let mut id = String::with_capacity(10);
-        id.push_str("k-");
-        for _ in 0..8 {
-            id.push(char::from(ID_ALPHABET[rng.gen_range(0..ID_ALPHABET.len())]));
-        }
-        id
+        keypair_id_from(&mut rand::thread_rng())
     }
 
     fn request_id(&self) -> String {
         // The thread-local generator avoids a getrandom system call per request on the hot path.
-        let bytes: [u8; 16] = rand::thread_rng().r#gen();
-        let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
-        uuid::Builder::from_random_bytes(bytes)
-            .into_uuid()
-            .hyphenated()
-            .encode_lower(&mut text)
-            .to_owned()
+        request_id_from(&mut rand::thread_rng())
     }
+}
+
+/// Identifiers drawn from one generator seeded with a number (`--seed`): two simulators
+/// with the same seed that receive the same requests in the same order hand out the same
+/// key pair ids and request ids. Concurrent requests draw in the order they arrive.
+#[derive(Debug)]
+pub struct SeededIds {
+    rng: Mutex<StdRng>,
+}
+
+impl SeededIds {
+    /// Identifiers drawn from `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self {
+            rng: Mutex::new(StdRng::seed_from_u64(seed)),
+        }
+    }
+}
+
+impl IdGenerator for SeededIds {
+    fn keypair_id(&self) -> String {
+        keypair_id_from(&mut *lock(&self.rng))
+    }
+
+    fn request_id(&self) -> String {
+        request_id_from(&mut *lock(&self.rng))
+    }
+}
+
+fn keypair_id_from(rng: &mut impl RngCore) -> String {
+    let mut id = String::with_capacity(10);
+    id.push_str("k-");
+    for _ in 0..8 {
+        id.push(char::from(ID_ALPHABET[rng.gen_range(0..ID_ALPHABET.len())]));
+    }
+    id
+}
+
+fn request_id_from(rng: &mut impl RngCore) -> String {
+    let bytes: [u8; 16] = rng.r#gen();
+    let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .hyphenated()
+        .encode_lower(&mut text)
+        .to_owned()
 }
 
 /// Predictable identifiers for tests: `k-00000001`, `k-00000002`, … and request ids
@@ -112,6 +150,24 @@ mod tests {
                 .expect("uuid")
                 .get_version_num(),
             4
+        );
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_ids_and_another_seed_others() {
+        let draw = |seed| {
+            let ids = SeededIds::new(seed);
+            (0..3)
+                .flat_map(|_| [ids.keypair_id(), ids.request_id()])
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(draw(7), draw(7));
+        assert_ne!(draw(7), draw(8));
+        let ids = draw(7);
+        assert!(ids[0].starts_with("k-") && ids[0].len() == 10, "{ids:?}");
+        assert_eq!(
+            uuid::Uuid::parse_str(&ids[1]).map(|u| u.get_version_num()),
+            Ok(4)
         );
     }
 }

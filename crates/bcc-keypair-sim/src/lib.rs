@@ -86,7 +86,7 @@ use http::{Request, Response};
 
 pub use bcc_keypair_model::Operation;
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use ids::{IdGenerator, RandomIds, SequentialIds};
+pub use ids::{IdGenerator, RandomIds, SeededIds, SequentialIds};
 pub use journal::DEFAULT_JOURNAL_CAPACITY;
 pub use keys::{
     DEFAULT_KEY_POOL_SIZE, FixedKeys, GeneratedKey, KeyFuture, KeySource, RSA_BITS, RsaKeyPool,

@@ -7,12 +7,13 @@
 use std::io::{IsTerminal as _, Write as _};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
 use bcc_keypair_sim::{
     DEFAULT_KEY_POOL_SIZE, DEFAULT_QUOTA, DEFAULT_REGION, DEV_ACCESS_KEY, DEV_SECRET_KEY,
-    Simulator, server,
+    SeededIds, Simulator, server,
 };
 use clap::Parser;
 
@@ -84,6 +85,11 @@ struct Args {
     #[arg(long, env = "BCC_SIM_IDLE_TIMEOUT", value_name = "SECONDS", default_value_t = 60.0, value_parser = parse_seconds)]
     idle_timeout: f64,
 
+    /// Draw key pair ids and request ids from this seed: the same seed and the same requests
+    /// in the same order give the same ids (default: random).
+    #[arg(long, env = "BCC_SIM_SEED")]
+    seed: Option<u64>,
+
     /// Connections open at once; beyond it the longest-idle connection is closed.
     #[arg(long, env = "BCC_SIM_MAX_CONNECTIONS", default_value_t = 1024)]
     max_connections: usize,
@@ -133,6 +139,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
         .key_pool_size(args.key_pool_size);
     if let Some(threads) = args.key_threads {
         builder = builder.key_generator_threads(threads);
+    }
+    if let Some(seed) = args.seed {
+        builder = builder.id_generator(Arc::new(SeededIds::new(seed)));
     }
     if args.no_verify {
         tracing::warn!("signature verification is off (--no-verify)");

@@ -205,3 +205,28 @@ fn under_a_256_descriptor_limit_300_silent_connections_do_not_lock_out_a_signed_
     );
     drop(silent);
 }
+
+#[test]
+fn the_same_seed_gives_the_same_ids_in_two_runs() {
+    let ids_of_a_run = |seed: &str| {
+        let running = start(&["--seed", seed]);
+        let health = "GET /__sim/health HTTP/1.1\nHost: localhost";
+        let mut ids: Vec<String> = (0..2)
+            .map(|_| send_raw(running.addr, health, b""))
+            .chain([signed_get(running.addr, "/v2/keypair")])
+            .map(|reply| {
+                reply.headers["x-bce-request-id"]
+                    .to_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    let first = ids_of_a_run("42");
+    assert_eq!(first.len(), 3, "{first:?}");
+    assert_eq!(ids_of_a_run("42"), first);
+    assert_ne!(ids_of_a_run("43"), first);
+}
