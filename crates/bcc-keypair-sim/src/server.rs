@@ -169,7 +169,9 @@ async fn answer(sim: &Simulator, request: Request<Incoming>) -> Response<Full<By
             .and_then(|v| v.trim().parse::<u64>().ok())
             .is_some_and(|n| n > MAX_BODY_BYTES as u64)
     };
-    let body = if body.is_end_stream() {
+    let body = if has_undecoded_transfer_coding(&parts.headers) {
+        None
+    } else if body.is_end_stream() {
         // GET and DELETE without a body: nothing to collect (and no length to check).
         Some(Bytes::new())
     } else if declared_too_large() {
@@ -180,11 +182,22 @@ async fn answer(sim: &Simulator, request: Request<Incoming>) -> Response<Full<By
             .ok()
             .map(http_body_util::Collected::to_bytes)
     };
-    // A body that is too large (or broken off) is replaced by one just over the limit, so
-    // the simulator answers it like any oversized body: 400 InvalidHTTPRequest.
+    // A body that cannot be used (too large, broken off, or in a transfer coding nobody
+    // decodes) is replaced by one just over the limit, so the simulator answers it like any
+    // oversized body: 400 InvalidHTTPRequest, with a request id (errors.md §4 row 10).
     let body = body.unwrap_or_else(|| Bytes::from(vec![0; MAX_BODY_BYTES + 1]));
     let response = sim.handle(Request::from_parts(parts, body)).await;
     response.map(Full::new)
+}
+
+/// Whether `Transfer-Encoding` names a coding besides `chunked` (say `gzip, chunked`): hyper
+/// removes the chunking only, so the body would arrive still compressed.
+fn has_undecoded_transfer_coding(headers: &http::HeaderMap) -> bool {
+    headers
+        .get_all(http::header::TRANSFER_ENCODING)
+        .iter()
+        .flat_map(|value| value.as_bytes().split(|&b| b == b','))
+        .any(|coding| !coding.trim_ascii().eq_ignore_ascii_case(b"chunked"))
 }
 
 /// A simulator served on `127.0.0.1:0` in a background task.

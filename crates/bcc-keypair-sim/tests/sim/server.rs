@@ -161,3 +161,21 @@ async fn silent_connections_beyond_the_limit_do_not_lock_out_a_new_client() {
     // The oldest silent connections made room and were closed.
     assert!(closed_within(&mut silent[0], Duration::from_secs(1)).await);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_in_a_transfer_coding_other_than_chunked_is_refused_with_a_request_id() {
+    let addr = serve_with_options(ServerOptions::default()).await;
+    let mut client = connect(addr).await;
+    let request = "POST /v2/keypair HTTP/1.1\r\nHost: localhost\r\n\
+                   Transfer-Encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+    client.write_all(request.as_bytes()).await.unwrap();
+    let mut response = vec![0u8; 4096];
+    let n = tokio::time::timeout(Duration::from_secs(3), client.read(&mut response))
+        .await
+        .unwrap()
+        .unwrap();
+    let response = String::from_utf8_lossy(&response[..n]).to_ascii_lowercase();
+    assert!(response.starts_with("http/1.1 400"), "{response}");
+    assert!(response.contains("x-bce-request-id:"), "{response}");
+    assert!(response.contains("invalidhttprequest"), "{response}");
+}
