@@ -285,10 +285,15 @@ fn check_time(
     // x-bce-date is optional (Java sends only Date) and need not equal the
     // auth timestamp (Python reads the clock twice); when present it must be
     // a real timestamp near server time. One that cannot be read cannot be
-    // placed in the window, so it counts as outside it.
+    // placed in the window, so it counts as outside it. SDKs usually stamp
+    // both from one clock reading: then the parsed auth timestamp serves.
     let date_far = bce_date.is_some_and(|text| {
-        timestamp::parse(text)
-            .is_none_or(|date| (date - now).num_seconds().abs() > settings.max_date_skew_secs)
+        let date = if text == auth.timestamp_text() {
+            Some(issued)
+        } else {
+            timestamp::parse(text)
+        };
+        date.is_none_or(|date| (date - now).num_seconds().abs() > settings.max_date_skew_secs)
     });
     if expired || too_early || date_far {
         return Err(VerifyError::Expired {
