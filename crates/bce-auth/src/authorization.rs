@@ -89,9 +89,8 @@ impl<'a> AuthString<'a> {
             ));
         }
         let signature_hex = signature;
-        let signature = decode_signature(signature_hex).ok_or_else(|| {
-            VerifyError::malformed("signature must be 64 lower-case hex digits")
-        })?;
+        let signature = decode_signature(signature_hex)
+            .ok_or_else(|| VerifyError::malformed("signature must be 64 lower-case hex digits"))?;
         Ok(Self {
             access_key_id,
             timestamp,
