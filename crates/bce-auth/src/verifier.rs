@@ -301,21 +301,22 @@ fn check_time(
     settings: &VerifySettings,
 ) -> Result<(), VerifyError> {
     let bce_date = headers.get(X_BCE_DATE).map(trim_ascii_whitespace);
-    let issued = auth.timestamp();
-    let expired = now - issued > TimeDelta::seconds(i64::from(auth.expiration_secs()));
-    let too_early = issued - now > seconds(settings.max_future_skew_secs);
+    // How long before `now` the request was signed; negative when after.
+    let age = now - auth.timestamp();
+    let expired = age > TimeDelta::seconds(i64::from(auth.expiration_secs()));
+    let too_early = -age > seconds(settings.max_future_skew_secs);
     // x-bce-date is optional (Java sends only Date) and need not equal the
     // auth timestamp (Python reads the clock twice); when present it must be
     // a real timestamp near server time. One that cannot be read cannot be
     // placed in the window, so it counts as outside it. SDKs usually stamp
-    // both from one clock reading: then the parsed auth timestamp serves.
+    // both from one clock reading: then the auth timestamp's age serves.
     let date_far = bce_date.is_some_and(|text| {
-        let date = if text == auth.timestamp_text() {
-            Some(issued)
+        let date_age = if text == auth.timestamp_text() {
+            Some(age)
         } else {
-            timestamp::parse(text)
+            timestamp::parse(text).map(|date| now - date)
         };
-        date.is_none_or(|date| (date - now).num_seconds().abs() > settings.max_date_skew_secs)
+        date_age.is_none_or(|date_age| date_age.num_seconds().abs() > settings.max_date_skew_secs)
     });
     if expired || too_early || date_far {
         return Err(VerifyError::Expired {
