@@ -421,8 +421,9 @@ struct Candidates<'r> {
     request: &'r Received<'r>,
     headers: &'r ReceivedHeaders<'r>,
     query: &'r Query<'r>,
-    /// The names of the `signedHeaders` field; empty for the default set.
-    listed: Vec<&'r str>,
+    auth: &'r AuthString<'r>,
+    /// Whether the `signedHeaders` field names headers (else the default set).
+    listed: bool,
 }
 
 impl<'r> Candidates<'r> {
@@ -431,7 +432,8 @@ impl<'r> Candidates<'r> {
             request,
             headers: &request.headers,
             query,
-            listed: auth.signed_headers().collect(),
+            auth,
+            listed: auth.signed_headers().next().is_some(),
         }
     }
 
@@ -493,7 +495,7 @@ impl<'r> Candidates<'r> {
             Some(self.query_lines(true)),
             signs_authorization.then(|| self.query_lines(false)),
         ]);
-        let listed = !self.listed.is_empty();
+        let listed = self.listed;
         let unicode_differs = self
             .headers
             .iter()
@@ -530,15 +532,15 @@ impl<'r> Candidates<'r> {
 
     fn header_lines(&self, set: HeaderSet, trim: Trim) -> Lines {
         let is_listed = |name: &str| {
-            self.listed
-                .iter()
+            self.auth
+                .signed_headers()
                 .any(|listed| listed.eq_ignore_ascii_case(name))
         };
         let selected = self.headers.iter().filter(|(name, _)| {
             // The Authorization header carries the signature itself; no
             // signer can have signed its current value.
             !name.eq_ignore_ascii_case("authorization")
-                && if self.listed.is_empty() {
+                && if !self.listed {
                     is_default_named_header(name) || is_bce_header(name)
                 } else {
                     is_listed(name) || (set == HeaderSet::ListedPlusBce && is_bce_header(name))
