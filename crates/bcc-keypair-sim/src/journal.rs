@@ -5,7 +5,7 @@
 //! credentials (`authorization`, `x-bce-security-token`) are redacted when shown.
 
 use std::collections::VecDeque;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bcc_keypair_model::{ErrorCode, Operation};
@@ -28,7 +28,7 @@ pub(crate) struct Entry {
     pub(crate) operation: Option<Operation>,
     /// The access key id the request was signed with, known or not.
     pub(crate) access_key_id: Option<String>,
-    pub(crate) region: Option<String>,
+    pub(crate) region: Option<Arc<str>>,
     pub(crate) status: u16,
     pub(crate) error_code: Option<ErrorCode>,
     pub(crate) duration: Duration,

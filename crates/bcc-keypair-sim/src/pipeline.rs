@@ -44,7 +44,7 @@ pub(crate) struct Outcome {
     error_code: Option<ErrorCode>,
     operation: Option<Operation>,
     access_key_id: Option<String>,
-    region: Option<String>,
+    region: Option<Arc<str>>,
     canonical_request: Option<String>,
     /// Whether the state changed and must be written to the state file.
     changes_state: bool,
@@ -179,7 +179,12 @@ async fn api(
             Err(code) => Outcome::error(request_id, code, None),
         };
     outcome.access_key_id = Some(caller.access_key_id.to_owned());
-    outcome.region = Some(region.to_owned());
+    // Most requests address the default region: the journal shares it instead of a copy.
+    outcome.region = Some(if region == &*inner.default_region {
+        Arc::clone(&inner.default_region)
+    } else {
+        Arc::from(region)
+    });
     outcome
 }
 

@@ -26,8 +26,10 @@ pub struct AuthString<'a> {
     expiration_secs: u32,
     auth_string_prefix: &'a str,
     signed_headers: &'a str,
-    /// Validated lower-case hex.
-    signature: &'a str,
+    /// The signature field as written: lower-case hex.
+    signature_hex: &'a str,
+    /// The same, decoded once here rather than by each caller.
+    signature: [u8; 32],
 }
 
 impl<'a> AuthString<'a> {
@@ -86,11 +88,9 @@ impl<'a> AuthString<'a> {
                 "signed headers contain an empty name",
             ));
         }
-        if !is_signature_hex(signature) {
-            return Err(VerifyError::malformed(
-                "signature must be 64 lower-case hex digits",
-            ));
-        }
+        let signature_hex = signature;
+        let signature = decode_signature(signature_hex)
+            .ok_or_else(|| VerifyError::malformed("signature must be 64 lower-case hex digits"))?;
         Ok(Self {
             access_key_id,
             timestamp,
@@ -98,6 +98,7 @@ impl<'a> AuthString<'a> {
             expiration_secs,
             auth_string_prefix: text.get(..prefix_len).unwrap_or_default(),
             signed_headers,
+            signature_hex,
             signature,
         })
     }
@@ -148,16 +149,13 @@ impl<'a> AuthString<'a> {
     /// The signature, decoded.
     #[must_use]
     pub fn signature(&self) -> [u8; 32] {
-        let mut bytes = [0u8; 32];
-        // Validated by `parse`: 64 hex digits always decode.
-        let _ = hex::decode_to_slice(self.signature, &mut bytes);
-        bytes
+        self.signature
     }
 
     /// The signature as written: 64 lower-case hex digits.
     #[must_use]
     pub fn signature_hex(&self) -> &'a str {
-        self.signature
+        self.signature_hex
     }
 }
 
@@ -174,10 +172,13 @@ fn parse_expiration(text: &str) -> Result<u32, VerifyError> {
         .ok_or_else(|| VerifyError::malformed("expiration must be a positive integer below 2^32"))
 }
 
-/// 64 lower-case hex digits (upper-case digits are refused: the format is
-/// lower-case hex, auth-v1.md §1).
-fn is_signature_hex(text: &str) -> bool {
-    text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+/// The 32 bytes of 64 lower-case hex digits. `hex` also reads upper-case
+/// digits, which the format refuses (auth-v1.md §1), hence the second test.
+/// Decoding is the validation: one pass fewer than checking, then decoding.
+fn decode_signature(text: &str) -> Option<[u8; 32]> {
+    let mut bytes = [0u8; 32];
+    hex::decode_to_slice(text, &mut bytes).ok()?;
+    (!text.bytes().any(|b| b.is_ascii_uppercase())).then_some(bytes)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use crate::error::{SigningError, VerifyError};
 use crate::key_cache::SigningKeyCache;
 use crate::query::Query;
 use crate::signer::{PathEncoding, SignableRequest, SigningOutput, SigningSettings, sign};
-use crate::verifier::{VerifiableRequest, Verified, VerifySettings, verify, verify_cached};
+use crate::verifier::{Received, ReceivedHeaders, Verified, VerifySettings, verify_received};
 use chrono::{DateTime, Utc};
 use http::header::{AUTHORIZATION, HOST};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Uri};
@@ -149,7 +149,7 @@ fn header_value(name: &str, value: &str) -> Result<HeaderValue, SigningError> {
 
 /// Verifies a received `http::Request` as it arrived: the raw path and query of its URI
 /// and its headers as sent, `Host` included (auth-v1.md §8 step 5: nothing is
-/// synthesised). With `keys`, signing keys are reused as in [`verify_cached`].
+/// synthesised). With `keys`, signing keys are reused as in [`crate::verify_cached`].
 ///
 /// Header values that are not UTF-8 are left out: no SDK signs such a value, so a request
 /// that claims to have signed one fails with `SignatureDoesNotMatch`.
@@ -170,7 +170,7 @@ fn header_value(name: &str, value: &str) -> Result<HeaderValue, SigningError> {
 /// ```
 ///
 /// # Errors
-/// As [`verify`].
+/// As [`crate::verify`].
 pub fn verify_http_request<B, S: CredentialStore + ?Sized>(
     request: &Request<B>,
     store: &S,
@@ -185,7 +185,7 @@ pub fn verify_http_request<B, S: CredentialStore + ?Sized>(
 /// [`verify_http_request`] for a request already split into parts.
 ///
 /// # Errors
-/// As [`verify`].
+/// As [`crate::verify`].
 pub fn verify_http_parts<S: CredentialStore + ?Sized>(
     parts: &http::request::Parts,
     store: &S,
@@ -204,20 +204,55 @@ fn verify_head<S: CredentialStore + ?Sized>(
     settings: &VerifySettings,
     keys: Option<&mut SigningKeyCache>,
 ) -> Result<Verified, VerifyError> {
-    let mut headers: Vec<(&str, &str)> = Vec::with_capacity(received.len());
-    for (name, value) in received {
-        if let Ok(value) = std::str::from_utf8(value.as_bytes()) {
-            headers.push((name.as_str(), value));
-        }
-    }
-    let request = VerifiableRequest {
+    let request = Received {
         method: method.as_str(),
         raw_path: uri.path(),
         raw_query: uri.query(),
-        headers: &headers,
+        headers: received_headers(received),
     };
-    match keys {
-        None => verify(&request, store, now, settings),
-        Some(keys) => verify_cached(&request, store, now, settings, keys),
+    verify_received(&request, store, now, settings, keys)
+}
+
+/// The UTF-8 header values, merged per name with `,` in order of appearance.
+/// A `HeaderMap` holds each (lower-case) name once and yields its values one
+/// after the other, so a value joins the previous entry or starts a new one.
+fn received_headers(map: &HeaderMap) -> ReceivedHeaders<'_> {
+    let mut merged: Vec<(&str, Cow<'_, str>)> = Vec::with_capacity(map.keys_len());
+    for (name, value) in map {
+        let Ok(value) = std::str::from_utf8(value.as_bytes()) else {
+            continue;
+        };
+        match merged.last_mut() {
+            Some((previous, joined)) if *previous == name.as_str() => {
+                let joined = joined.to_mut();
+                joined.push(',');
+                joined.push_str(value);
+            }
+            _ => merged.push((name.as_str(), Cow::Borrowed(value))),
+        }
+    }
+    ReceivedHeaders::from_merged(merged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn received_headers_merge_repeated_names_and_leave_out_non_utf8_values() {
+        let mut map = HeaderMap::new();
+        map.append("x-bce-a", HeaderValue::from_static("1"));
+        map.append(HOST, HeaderValue::from_static("h"));
+        map.append("x-bce-a", HeaderValue::from_static("2"));
+        for not_utf8 in [&b"\xff"[..], b"\xfe"] {
+            let value = HeaderValue::from_bytes(not_utf8).expect("obs-text is a valid value");
+            map.append("x-bce-b", value.clone());
+            map.append("x-bce-a", value);
+        }
+        map.append("x-bce-a", HeaderValue::from_static("3"));
+        let headers = received_headers(&map);
+        assert_eq!(headers.get("x-bce-a"), Some("1,2,3"));
+        assert_eq!(headers.get("host"), Some("h"));
+        assert_eq!(headers.get("x-bce-b"), None);
     }
 }

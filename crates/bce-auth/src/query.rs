@@ -46,8 +46,10 @@ impl<'a> Query<'a> {
     /// Never fails: bad escapes stay as written, as every SDK's server does.
     #[must_use]
     pub fn parse(raw_query: Option<&'a str>) -> Self {
+        let Some(raw_query) = raw_query else {
+            return Self::default();
+        };
         let params = raw_query
-            .unwrap_or_default()
             .split('&')
             .filter(|item| !item.is_empty())
             .map(QueryParam::parse)

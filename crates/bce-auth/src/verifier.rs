@@ -126,7 +126,7 @@ pub fn verify<S: CredentialStore + ?Sized>(
     now: DateTime<Utc>,
     settings: &VerifySettings,
 ) -> Result<Verified, VerifyError> {
-    verify_with_keys(request, store, now, settings, None)
+    verify_received(&Received::new(request), store, now, settings, None)
 }
 
 /// [`verify`], taking the signing key from `keys` when an earlier request
@@ -161,31 +161,53 @@ pub fn verify_cached<S: CredentialStore + ?Sized>(
     settings: &VerifySettings,
     keys: &mut SigningKeyCache,
 ) -> Result<Verified, VerifyError> {
-    verify_with_keys(request, store, now, settings, Some(keys))
+    verify_received(&Received::new(request), store, now, settings, Some(keys))
 }
 
-fn verify_with_keys<S: CredentialStore + ?Sized>(
-    request: &VerifiableRequest<'_>,
+/// A [`VerifiableRequest`] with its headers merged, however they arrived:
+/// the `http` adapter merges a `HeaderMap` directly, without a list of pairs
+/// in between.
+pub(crate) struct Received<'a> {
+    pub(crate) method: &'a str,
+    pub(crate) raw_path: &'a str,
+    pub(crate) raw_query: Option<&'a str>,
+    pub(crate) headers: ReceivedHeaders<'a>,
+}
+
+impl<'a> Received<'a> {
+    fn new(request: &VerifiableRequest<'a>) -> Self {
+        Self {
+            method: request.method,
+            raw_path: request.raw_path,
+            raw_query: request.raw_query,
+            headers: ReceivedHeaders::new(request.headers),
+        }
+    }
+}
+
+/// [`verify`] and [`verify_cached`] of a received request.
+pub(crate) fn verify_received<S: CredentialStore + ?Sized>(
+    request: &Received<'_>,
     store: &S,
     now: DateTime<Utc>,
     settings: &VerifySettings,
     keys: Option<&mut SigningKeyCache>,
 ) -> Result<Verified, VerifyError> {
-    let headers = ReceivedHeaders::new(request.headers);
+    let headers = &request.headers;
     let query = Query::parse(request.raw_query);
 
     // 1. and 2. Find the auth string and parse it strictly.
-    let auth_text = find_auth_string(&headers, &query)?;
+    let auth_text = find_auth_string(headers, &query)?;
     let auth = AuthString::parse(&auth_text)?;
 
     // 3. Access key and STS token.
     let credentials = store
         .lookup(auth.access_key_id())
         .ok_or_else(|| unknown_access_key(&auth))?;
-    let session_token = check_session_token(&credentials, &headers, &query, &auth)?;
+    let session_token = check_session_token(&credentials, headers, &query, &auth)?;
 
     // 4. Time window.
-    check_time(&auth, &headers, now, settings)?;
+    check_time(&auth, headers, now, settings)?;
 
     // 5. Candidates, with the signing key derived once (or reused from `keys`).
     let derived;
@@ -199,7 +221,7 @@ fn verify_with_keys<S: CredentialStore + ?Sized>(
         }
     };
     let signature = auth.signature();
-    let canonical_request = Candidates::new(request, &headers, &query, &auth)
+    let canonical_request = Candidates::new(request, &query, &auth)
         .find(|canonical_request| signature_matches(keyed, canonical_request, &signature))?;
     Ok(Verified {
         access_key_id: credentials.access_key_id().to_owned(),
@@ -279,16 +301,22 @@ fn check_time(
     settings: &VerifySettings,
 ) -> Result<(), VerifyError> {
     let bce_date = headers.get(X_BCE_DATE).map(trim_ascii_whitespace);
-    let issued = auth.timestamp();
-    let expired = now - issued > TimeDelta::seconds(i64::from(auth.expiration_secs()));
-    let too_early = issued - now > seconds(settings.max_future_skew_secs);
+    // How long before `now` the request was signed; negative when after.
+    let age = now - auth.timestamp();
+    let expired = age > TimeDelta::seconds(i64::from(auth.expiration_secs()));
+    let too_early = -age > seconds(settings.max_future_skew_secs);
     // x-bce-date is optional (Java sends only Date) and need not equal the
     // auth timestamp (Python reads the clock twice); when present it must be
     // a real timestamp near server time. One that cannot be read cannot be
-    // placed in the window, so it counts as outside it.
+    // placed in the window, so it counts as outside it. SDKs usually stamp
+    // both from one clock reading: then the auth timestamp's age serves.
     let date_far = bce_date.is_some_and(|text| {
-        timestamp::parse(text)
-            .is_none_or(|date| (date - now).num_seconds().abs() > settings.max_date_skew_secs)
+        let date_age = if text == auth.timestamp_text() {
+            Some(age)
+        } else {
+            timestamp::parse(text).map(|date| now - date)
+        };
+        date_age.is_none_or(|date_age| date_age.num_seconds().abs() > settings.max_date_skew_secs)
     });
     if expired || too_early || date_far {
         return Err(VerifyError::Expired {
@@ -328,11 +356,16 @@ fn expired_message_date(
 /// Received headers with ASCII-trimmed names; repeated names (compared
 /// ASCII case-insensitively, as every lookup here is) merged with `,` in
 /// order of appearance (auth-v1.md §8 step 5).
-struct ReceivedHeaders<'a> {
+pub(crate) struct ReceivedHeaders<'a> {
     entries: Vec<(&'a str, Cow<'a, str>)>,
 }
 
 impl<'a> ReceivedHeaders<'a> {
+    /// Headers whose names are already trimmed and distinct, values merged.
+    pub(crate) fn from_merged(entries: Vec<(&'a str, Cow<'a, str>)>) -> Self {
+        Self { entries }
+    }
+
     fn new(raw: &'a [(&'a str, &'a str)]) -> Self {
         let mut entries: Vec<(&'a str, Cow<'a, str>)> = Vec::with_capacity(raw.len());
         for (name, value) in raw {
@@ -359,7 +392,7 @@ impl<'a> ReceivedHeaders<'a> {
             .map(|(name, value)| (*name, value.as_ref()))
     }
 
-    fn get(&self, wanted: &str) -> Option<&str> {
+    pub(crate) fn get(&self, wanted: &str) -> Option<&str> {
         self.iter()
             .find(|(name, _)| name.eq_ignore_ascii_case(wanted))
             .map(|(_, value)| value)
@@ -385,25 +418,22 @@ type Lines = Vec<String>;
 
 /// The candidate canonical requests of auth-v1.md §8 step 5.
 struct Candidates<'r> {
-    request: &'r VerifiableRequest<'r>,
+    request: &'r Received<'r>,
     headers: &'r ReceivedHeaders<'r>,
     query: &'r Query<'r>,
-    /// The names of the `signedHeaders` field; empty for the default set.
-    listed: Vec<&'r str>,
+    auth: &'r AuthString<'r>,
+    /// Whether the `signedHeaders` field names headers (else the default set).
+    listed: bool,
 }
 
 impl<'r> Candidates<'r> {
-    fn new(
-        request: &'r VerifiableRequest<'r>,
-        headers: &'r ReceivedHeaders<'r>,
-        query: &'r Query<'r>,
-        auth: &'r AuthString<'r>,
-    ) -> Self {
+    fn new(request: &'r Received<'r>, query: &'r Query<'r>, auth: &'r AuthString<'r>) -> Self {
         Self {
             request,
-            headers,
+            headers: &request.headers,
             query,
-            listed: auth.signed_headers().collect(),
+            auth,
+            listed: auth.signed_headers().next().is_some(),
         }
     }
 
@@ -465,7 +495,7 @@ impl<'r> Candidates<'r> {
             Some(self.query_lines(true)),
             signs_authorization.then(|| self.query_lines(false)),
         ]);
-        let listed = !self.listed.is_empty();
+        let listed = self.listed;
         let unicode_differs = self
             .headers
             .iter()
@@ -502,15 +532,15 @@ impl<'r> Candidates<'r> {
 
     fn header_lines(&self, set: HeaderSet, trim: Trim) -> Lines {
         let is_listed = |name: &str| {
-            self.listed
-                .iter()
+            self.auth
+                .signed_headers()
                 .any(|listed| listed.eq_ignore_ascii_case(name))
         };
         let selected = self.headers.iter().filter(|(name, _)| {
             // The Authorization header carries the signature itself; no
             // signer can have signed its current value.
             !name.eq_ignore_ascii_case("authorization")
-                && if self.listed.is_empty() {
+                && if !self.listed {
                     is_default_named_header(name) || is_bce_header(name)
                 } else {
                     is_listed(name) || (set == HeaderSet::ListedPlusBce && is_bce_header(name))
