@@ -212,6 +212,13 @@ pub enum InvalidPublicKeyReason {
         /// The algorithm name inside the blob.
         embedded: String,
     },
+    /// An `ssh-rsa` key whose numbers cannot belong to a working RSA key: a modulus outside
+    /// 1,024 to 16,384 bits or even, or an exponent below 3, even, or not below the modulus.
+    #[error("the RSA key is unusable: {detail}")]
+    UnusableRsaKey {
+        /// Which number is wrong, and how.
+        detail: String,
+    },
 }
 
 #[cfg(test)]

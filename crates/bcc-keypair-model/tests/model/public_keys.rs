@@ -256,3 +256,75 @@ fn serde_and_conversions_go_through_parse() {
     assert!(serde_json::from_str::<PublicKey>("\"ssh-rsa AAAA\"").is_err());
     assert!("ssh-ed25519 x".parse::<PublicKey>().is_err());
 }
+
+/// An `ssh-rsa` line with exponent `e` and modulus `n` (big-endian bytes), encoded as
+/// OpenSSH encodes keys: length-prefixed type, then the two numbers as `mpint`s.
+fn rsa_line(e: &[u8], n: &[u8]) -> String {
+    use base64::Engine as _;
+    let mut blob = Vec::new();
+    let mut put = |bytes: &[u8]| {
+        blob.extend_from_slice(&u32::try_from(bytes.len()).unwrap().to_be_bytes());
+        blob.extend_from_slice(bytes);
+    };
+    put(b"ssh-rsa");
+    for number in [e, n] {
+        let first = number.iter().position(|&b| b != 0).unwrap_or(number.len());
+        let mut mpint = number[first..].to_vec();
+        if mpint.first().is_some_and(|&top| top & 0x80 != 0) {
+            mpint.insert(0, 0);
+        }
+        put(&mpint);
+    }
+    format!(
+        "ssh-rsa {}",
+        base64::engine::general_purpose::STANDARD.encode(blob)
+    )
+}
+
+#[test]
+fn rsa_keys_whose_numbers_cannot_work_are_refused() {
+    let modulus = |bits: usize| {
+        // An odd number of exactly `bits` bits.
+        let mut n = vec![0xA5u8; bits.div_ceil(8)];
+        let top_bits = bits - 8 * (n.len() - 1);
+        n[0] = (0xFF >> (8 - top_bits)) & 0xA5 | (1 << (top_bits - 1));
+        *n.last_mut().unwrap() |= 1;
+        n
+    };
+    let e = [0x01, 0x00, 0x01];
+    let unusable = |line: String, detail: &str| {
+        refused(
+            &line,
+            InvalidPublicKeyReason::UnusableRsaKey {
+                detail: detail.to_owned(),
+            },
+        );
+    };
+    let size = "the modulus must have 1,024 to 16,384 bits";
+    unusable(rsa_line(&e, &[]), size);
+    unusable(rsa_line(&e, &[0xC3]), size);
+    unusable(rsa_line(&e, &modulus(1023)), size);
+    unusable(rsa_line(&e, &modulus(100_000)), size);
+    let mut even = modulus(2048);
+    *even.last_mut().unwrap() &= 0xFE;
+    unusable(rsa_line(&e, &even), "the modulus must be odd");
+    let n = modulus(2048);
+    unusable(rsa_line(&[1], &n), "the public exponent must be at least 3");
+    unusable(rsa_line(&[], &n), "the public exponent must be at least 3");
+    unusable(
+        rsa_line(&[0x01, 0x00, 0x00], &n),
+        "the public exponent must be odd",
+    );
+    unusable(
+        rsa_line(&n, &n),
+        "the public exponent must be smaller than the modulus",
+    );
+    // The limits themselves are fine.
+    for bits in [1024, 2048, 16_384] {
+        assert!(
+            PublicKey::parse(&rsa_line(&e, &modulus(bits))).is_ok(),
+            "{bits}"
+        );
+    }
+    assert!(PublicKey::parse(&rsa_line(&[3], &n)).is_ok());
+}
