@@ -106,6 +106,13 @@ pub const DEV_ACCESS_KEY: &str = "bcc-sim-dev-access-key";
 pub const DEV_SECRET_KEY: &str = "bcc-sim-dev-secret-key";
 /// Region used when the `Host` header is not `bcc.{region}.baidubce.com`.
 pub const DEFAULT_REGION: &str = "bj";
+/// The regions served by default: BCC's public regions (Beijing, Guangzhou, Suzhou, Hong
+/// Kong, Wuhan, Baoding, Shanghai, Nanjing, Chengdu, Yangquan, Singapore). A `Host` naming
+/// another region is refused, so a mistyped endpoint fails as it would against the cloud
+/// instead of opening a new, empty region with its own quota. [inferred]
+pub const DEFAULT_REGIONS: &[&str] = &[
+    "bj", "gz", "su", "hkg", "fwh", "bd", "fsh", "nj", "cd", "yq", "sin",
+];
 /// Largest accepted request body. Larger bodies get `400 InvalidHTTPRequest` (errors.md
 /// §4 row 10: the body is not acceptable); the server refuses them before reading them.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -162,6 +169,8 @@ pub(crate) struct Inner {
     pub(crate) renderings: Renderings,
     pub(crate) accounts: Accounts,
     pub(crate) default_region: Arc<str>,
+    /// Every region served, the default one included, in lower case.
+    pub(crate) regions: Vec<Arc<str>>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) ids: Arc<dyn IdGenerator>,
     pub(crate) keys: Arc<dyn KeySource>,
@@ -177,6 +186,7 @@ pub(crate) struct Inner {
 pub struct SimulatorBuilder {
     accounts: Vec<(String, String, String)>,
     default_region: String,
+    regions: Vec<String>,
     quota: usize,
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdGenerator>,
@@ -205,6 +215,7 @@ impl Default for SimulatorBuilder {
         Self {
             accounts: Vec::new(),
             default_region: DEFAULT_REGION.to_owned(),
+            regions: DEFAULT_REGIONS.iter().map(|r| (*r).to_owned()).collect(),
             quota: DEFAULT_QUOTA,
             clock: Arc::new(SystemClock),
             ids: Arc::new(RandomIds),
@@ -245,6 +256,13 @@ impl SimulatorBuilder {
     /// Region used when the `Host` header names none (default [`DEFAULT_REGION`]).
     pub fn default_region(mut self, region: impl Into<String>) -> Self {
         self.default_region = region.into();
+        self
+    }
+
+    /// The regions a `Host` header may name (default [`DEFAULT_REGIONS`]); the default region
+    /// is always served. Names are compared without regard to case, as host names are.
+    pub fn regions<I: IntoIterator<Item = S>, S: Into<String>>(mut self, regions: I) -> Self {
+        self.regions = regions.into_iter().map(Into::into).collect();
         self
     }
 
@@ -352,7 +370,8 @@ impl SimulatorBuilder {
                 state: RwLock::new(state),
                 renderings: Renderings::default(),
                 accounts,
-                default_region: Arc::from(self.default_region),
+                regions: served_regions(&self.default_region, &self.regions),
+                default_region: Arc::from(self.default_region.to_ascii_lowercase()),
                 clock: self.clock,
                 ids: self.ids,
                 keys,
@@ -378,4 +397,16 @@ impl Simulator {
     pub async fn handle(&self, request: Request<Bytes>) -> Response<Bytes> {
         pipeline::handle(&self.inner, request).await
     }
+}
+
+/// The default region first, then the others, lower-cased and without repeats.
+fn served_regions(default: &str, others: &[String]) -> Vec<Arc<str>> {
+    let mut regions: Vec<Arc<str>> = Vec::with_capacity(others.len() + 1);
+    for region in std::iter::once(default).chain(others.iter().map(String::as_str)) {
+        let region = region.to_ascii_lowercase();
+        if !regions.iter().any(|known| **known == *region) {
+            regions.push(Arc::from(region));
+        }
+    }
+    regions
 }

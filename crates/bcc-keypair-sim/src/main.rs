@@ -85,6 +85,11 @@ struct Args {
     #[arg(long, env = "BCC_SIM_IDLE_TIMEOUT", value_name = "SECONDS", default_value_t = 60.0, value_parser = parse_seconds)]
     idle_timeout: f64,
 
+    /// Regions a `Host` header may name, comma-separated (default: BCC's public regions);
+    /// the default region is always served.
+    #[arg(long, env = "BCC_SIM_REGIONS", value_delimiter = ',')]
+    regions: Option<Vec<String>>,
+
     /// Draw key pair ids and request ids from this seed: the same seed and the same requests
     /// in the same order give the same ids (default: random).
     #[arg(long, env = "BCC_SIM_SEED")]
@@ -139,6 +144,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
         .key_pool_size(args.key_pool_size);
     if let Some(threads) = args.key_threads {
         builder = builder.key_generator_threads(threads);
+    }
+    if let Some(regions) = &args.regions {
+        builder = builder.regions(regions.iter().map(|r| r.trim().to_owned()));
     }
     if let Some(seed) = args.seed {
         builder = builder.id_generator(Arc::new(SeededIds::new(seed)));

@@ -157,34 +157,32 @@ async fn api(
             Ok(caller) => caller,
             Err(rejected) => return Outcome::rejected(request_id, rejected),
         };
-    let region = routes::region(parts.headers.get(HOST), &inner.default_region);
-    let mut outcome =
-        match routes::route_request(&parts.method, parts.uri.path(), parts.uri.query()) {
-            Ok(routed) => {
-                let at = ScopeRef {
-                    account: caller.account,
-                    region,
-                };
-                let call = Call {
-                    routed: &routed,
-                    at,
-                    content_md5: parts
-                        .headers
-                        .get(CONTENT_MD5_HEADER)
-                        .map(HeaderValue::as_bytes),
-                    body,
-                };
-                run(inner, &call, request_id).await
-            }
-            Err(code) => Outcome::error(request_id, code, None),
-        };
-    outcome.access_key_id = Some(caller.access_key_id.to_owned());
-    // Most requests address the default region: the journal shares it instead of a copy.
-    outcome.region = Some(if region == &*inner.default_region {
-        Arc::clone(&inner.default_region)
-    } else {
-        Arc::from(region)
+    let routed = routes::region(parts.headers.get(HOST), &inner.regions).and_then(|region| {
+        let routed = routes::route_request(&parts.method, parts.uri.path(), parts.uri.query())?;
+        Ok((region, routed))
     });
+    let region = routed.as_ref().ok().map(|(region, _)| Arc::clone(region));
+    let mut outcome = match routed {
+        Ok((region, routed)) => {
+            let at = ScopeRef {
+                account: caller.account,
+                region,
+            };
+            let call = Call {
+                routed: &routed,
+                at,
+                content_md5: parts
+                    .headers
+                    .get(CONTENT_MD5_HEADER)
+                    .map(HeaderValue::as_bytes),
+                body,
+            };
+            run(inner, &call, request_id).await
+        }
+        Err(code) => Outcome::error(request_id, code, None),
+    };
+    outcome.access_key_id = Some(caller.access_key_id.to_owned());
+    outcome.region = region;
     outcome
 }
 

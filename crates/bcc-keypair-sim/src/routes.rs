@@ -2,6 +2,7 @@
 //! word name the operation (keypair-api.md §1, §2, §3, §7).
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use bcc_keypair_model::{ErrorCode, Operation};
 use bce_auth::query::Query;
@@ -216,9 +217,21 @@ fn path_shape(raw_path: &str) -> Result<(PathShape, Option<Cow<'_, str>>), Error
     }
 }
 
-/// The region a request addresses: the one its `Host` names, else `default`.
-pub(crate) fn region<'a>(host: Option<&'a HeaderValue>, default: &'a str) -> &'a str {
-    region_from_host(host).unwrap_or(default)
+/// The region a request addresses: the one its `Host` names, else the default one
+/// (`regions[0]`). A named region must be one of `regions` (compared without regard to case,
+/// as host names are); another one is `InvalidURI`.
+pub(crate) fn region<'a>(
+    host: Option<&HeaderValue>,
+    regions: &'a [Arc<str>],
+) -> Result<&'a Arc<str>, ErrorCode> {
+    let default = regions.first().ok_or(ErrorCode::InternalError)?;
+    match region_from_host(host) {
+        None => Ok(default),
+        Some(named) => regions
+            .iter()
+            .find(|known| known.eq_ignore_ascii_case(named))
+            .ok_or(ErrorCode::InvalidUri),
+    }
 }
 
 /// keypair-api.md §1: the endpoint host is `bcc.{region}.baidubce.com`.
@@ -459,16 +472,35 @@ mod tests {
             ("bos.bj.baidubce.com", None),
             ("localhost", None),
         ];
+        let served: Vec<Arc<str>> = ["dflt", "bj", "gz", "x", "su"]
+            .into_iter()
+            .map(Arc::from)
+            .collect();
         for (host, named) in cases {
             let value = HeaderValue::from_static(host);
             assert_eq!(region_from_host(Some(&value)), named, "{host}");
+            let expected = named.map_or_else(|| "dflt".to_owned(), str::to_ascii_lowercase);
             assert_eq!(
-                region(Some(&value), "dflt"),
-                named.unwrap_or("dflt"),
+                region(Some(&value), &served).map(|r| &**r),
+                Ok(expected.as_str()),
                 "{host}"
             );
         }
         assert_eq!(region_from_host(None), None);
-        assert_eq!(region(None, "dflt"), "dflt");
+        assert_eq!(region(None, &served).map(|r| &**r), Ok("dflt"));
+    }
+
+    #[test]
+    fn a_region_not_served_is_refused_and_case_does_not_make_a_new_one() {
+        let served: Vec<Arc<str>> = ["bj", "gz"].into_iter().map(Arc::from).collect();
+        let host = |text: &'static str| HeaderValue::from_static(text);
+        assert_eq!(
+            region(Some(&host("bcc.BJ.baidubce.com")), &served).map(|r| &**r),
+            Ok("bj")
+        );
+        assert_eq!(
+            region(Some(&host("bcc.made-up.baidubce.com")), &served),
+            Err(ErrorCode::InvalidUri)
+        );
     }
 }

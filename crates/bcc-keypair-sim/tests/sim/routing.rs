@@ -134,3 +134,18 @@ async fn ids_in_the_path_are_decoded_once() {
         assert!(reply.json["keypair"]["keypairId"].is_string(), "{target}");
     }
 }
+
+#[tokio::test]
+async fn a_host_naming_a_region_not_served_is_refused_and_region_names_ignore_case() {
+    let h = harness();
+    let made_up = Harness::new(h.sim.clone()).with_host("bcc.made-up.baidubce.com");
+    made_up
+        .call(Method::POST, "/v2/keypair", r#"{"name":"kp"}"#)
+        .await
+        .error(400, "InvalidURI");
+    let upper = Harness::new(h.sim.clone()).with_host("bcc.BJ.baidubce.com");
+    let id = upper.create("shouted").await;
+    let bj = Harness::new(h.sim.clone()).with_host("bcc.bj.baidubce.com");
+    let reply = bj.get(&id).await.ok();
+    assert_eq!(reply.json["keypair"]["regionId"], "bj");
+}
