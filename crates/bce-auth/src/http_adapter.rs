@@ -208,30 +208,39 @@ fn verify_head<S: CredentialStore + ?Sized>(
         method: method.as_str(),
         raw_path: uri.path(),
         raw_query: uri.query(),
-        headers: received_headers(received),
+        headers: received_headers(received)?,
     };
     verify_received(&request, store, now, settings, keys)
 }
 
-/// The UTF-8 header values, merged per name with `,` in order of appearance.
+/// The header values, merged per name with `,` in order of appearance.
 /// A `HeaderMap` holds each (lower-case) name once and yields its values one
 /// after the other, so a value joins the previous entry or starts a new one.
-fn received_headers(map: &HeaderMap) -> ReceivedHeaders<'_> {
+///
+/// A value that is not UTF-8 takes part like any other, with U+FFFD for its
+/// bad bytes: an `x-bce-*` header the client did not sign then still fails the
+/// signature when the default set applies, as on the service. No SDK signs
+/// such a value (their header values are strings). An `Authorization` header
+/// that is not UTF-8 cannot hold an auth string: `InvalidHTTPAuthHeader`.
+fn received_headers(map: &HeaderMap) -> Result<ReceivedHeaders<'_>, VerifyError> {
     let mut merged: Vec<(&str, Cow<'_, str>)> = Vec::with_capacity(map.keys_len());
     for (name, value) in map {
-        let Ok(value) = std::str::from_utf8(value.as_bytes()) else {
-            continue;
-        };
+        let value = String::from_utf8_lossy(value.as_bytes());
+        if matches!(value, Cow::Owned(_)) && name == AUTHORIZATION {
+            return Err(VerifyError::malformed(
+                "the Authorization header is not UTF-8",
+            ));
+        }
         match merged.last_mut() {
             Some((previous, joined)) if *previous == name.as_str() => {
                 let joined = joined.to_mut();
                 joined.push(',');
-                joined.push_str(value);
+                joined.push_str(&value);
             }
-            _ => merged.push((name.as_str(), Cow::Borrowed(value))),
+            _ => merged.push((name.as_str(), value)),
         }
     }
-    ReceivedHeaders::from_merged(merged)
+    Ok(ReceivedHeaders::from_merged(merged))
 }
 
 #[cfg(test)]
@@ -239,7 +248,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn received_headers_merge_repeated_names_and_leave_out_non_utf8_values() {
+    fn received_headers_merge_repeated_names_and_keep_non_utf8_values_as_replacement_characters() {
         let mut map = HeaderMap::new();
         map.append("x-bce-a", HeaderValue::from_static("1"));
         map.append(HOST, HeaderValue::from_static("h"));
@@ -250,9 +259,19 @@ mod tests {
             map.append("x-bce-a", value);
         }
         map.append("x-bce-a", HeaderValue::from_static("3"));
-        let headers = received_headers(&map);
-        assert_eq!(headers.get("x-bce-a"), Some("1,2,3"));
+        let headers = received_headers(&map).expect("no Authorization header");
+        assert_eq!(headers.get("x-bce-a"), Some("1,2,\u{fffd},\u{fffd},3"));
         assert_eq!(headers.get("host"), Some("h"));
-        assert_eq!(headers.get("x-bce-b"), None);
+        assert_eq!(headers.get("x-bce-b"), Some("\u{fffd},\u{fffd}"));
+    }
+
+    #[test]
+    fn an_authorization_header_that_is_not_utf8_is_a_malformed_auth_header() {
+        let mut map = HeaderMap::new();
+        let value =
+            HeaderValue::from_bytes(b"bce-auth-v1/\xff").expect("obs-text is a valid value");
+        map.append(AUTHORIZATION, value);
+        let error = received_headers(&map).err().expect("refused");
+        assert_eq!(error.code(), "InvalidHTTPAuthHeader");
     }
 }

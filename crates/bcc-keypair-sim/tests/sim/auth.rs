@@ -234,3 +234,45 @@ async fn verification_can_be_switched_off_for_development() {
         .await
         .error(400, "InvalidURI");
 }
+
+/// A GET signed the Python way (empty `signedHeaders`: the default set, every `x-bce-*`
+/// header included), to which a header is added after signing.
+fn python_signed_get_with(name: &str, value: &[u8]) -> http::Request<bytes::Bytes> {
+    let mut request = http::Request::get("/v2/keypair")
+        .header("host", HOST)
+        .body(bytes::Bytes::new())
+        .unwrap();
+    bce_auth::http_adapter::sign_http_request(
+        &mut request,
+        &bce_auth::Credentials::new(AK, SK),
+        now(),
+        &bce_auth::SigningSettings::python_sdk(),
+    )
+    .unwrap();
+    let value = http::HeaderValue::from_bytes(value).unwrap();
+    request.headers_mut().insert(
+        http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+        value,
+    );
+    request
+}
+
+#[tokio::test]
+async fn header_values_that_are_not_utf8_are_not_dropped_before_verification() {
+    let h = harness();
+    // A header outside the signed set: accepted, whatever its bytes.
+    h.send(python_signed_get_with("x-other", b"\xff"))
+        .await
+        .ok();
+    // An x-bce-* header the client never signed fails the default set, UTF-8 or not.
+    h.send(python_signed_get_with("x-bce-extra", b"\xff"))
+        .await
+        .error(400, "SignatureDoesNotMatch");
+    h.send(python_signed_get_with("x-bce-extra", b"plain"))
+        .await
+        .error(400, "SignatureDoesNotMatch");
+    // An Authorization header that is not UTF-8 is malformed, not missing.
+    h.send(python_signed_get_with("authorization", b"bce-auth-v1/\xff"))
+        .await
+        .error(400, "InvalidHTTPAuthHeader");
+}
