@@ -245,7 +245,9 @@ pub async fn import_rejects_duplicate_public_key(ctx: &Ctx<'_>) -> Outcome {
 /// Key pairs per account and region (keypair-api.md §5).
 const DOCUMENTED_QUOTA: usize = 500;
 
-/// Runs `body` in a scratch region with a quota of 1, then restores the default quota.
+/// Runs `body` in a scratch region with a quota of 1, then restores the default quota. The
+/// scratch regions are real BCC regions that no other scenario uses (the simulator serves
+/// only known regions), one per scenario so that they can run at the same time.
 async fn with_quota_of_one(
     ctx: &Ctx<'_>,
     region: &str,
@@ -265,7 +267,7 @@ async fn with_quota_of_one(
 /// The quota counts created key pairs: the second create over a quota of 1 is 413
 /// `Keypair.KeypairQuotaExceedLimit`.
 pub async fn create_beyond_quota_is_refused(ctx: &Ctx<'_>) -> Outcome {
-    with_quota_of_one(ctx, "quota1", async |host| {
+    with_quota_of_one(ctx, "yq", async |host| {
         let create = || {
             ctx.raw()
                 .post("/v2/keypair")
@@ -287,7 +289,7 @@ pub async fn create_beyond_quota_is_refused(ctx: &Ctx<'_>) -> Outcome {
 
 /// Imported key pairs count against the same quota.
 pub async fn import_beyond_quota_is_refused(ctx: &Ctx<'_>) -> Outcome {
-    with_quota_of_one(ctx, "quota2", async |host| {
+    with_quota_of_one(ctx, "sin", async |host| {
         let import = || {
             ctx.raw()
                 .put("/v2/keypair")

@@ -143,8 +143,8 @@ async fn whole_suite_on_one_simulator_leaves_nothing_behind() {
     for host in [
         None,
         Some("bcc.gz.baidubce.com"),
-        Some("bcc.quota1.baidubce.com"),
-        Some("bcc.quota2.baidubce.com"),
+        Some("bcc.yq.baidubce.com"),
+        Some("bcc.sin.baidubce.com"),
     ] {
         let mut request = target.raw().get("/v2/keypair");
         if let Some(host) = host {
