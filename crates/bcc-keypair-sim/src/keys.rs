@@ -65,13 +65,11 @@ impl GeneratedKey {
             pem_rfc7468::encode_string(PKCS1_PEM_LABEL, LineEnding::LF, pkcs1_der)
                 .map_err(key_error)?;
         // The OpenSSH `ssh-rsa` blob holds e and n as mpints (RFC 4253 §6.6); aws-lc gives
-        // both as unsigned big-endian bytes.
-        let public = key.public_key();
+        // the public key as a DER `RSAPublicKey` (RFC 8017 appendix A.1.1) holding both.
+        let public = pkcs1::RsaPublicKey::try_from(key.public_key().as_ref()).map_err(key_error)?;
         let ssh_public = ssh_key::public::RsaPublicKey {
-            e: Mpint::from_positive_bytes(public.exponent().big_endian_without_leading_zero())
-                .map_err(key_error)?,
-            n: Mpint::from_positive_bytes(public.modulus().big_endian_without_leading_zero())
-                .map_err(key_error)?,
+            e: Mpint::from_positive_bytes(public.public_exponent.as_bytes()).map_err(key_error)?,
+            n: Mpint::from_positive_bytes(public.modulus.as_bytes()).map_err(key_error)?,
         };
         let public = ssh_key::PublicKey::new(ssh_key::public::KeyData::Rsa(ssh_public), "");
         let public_key = public.to_openssh().map_err(key_error)?;
@@ -101,8 +99,8 @@ impl GeneratedKey {
     /// Generates a fresh RSA-2048 key. CPU-bound: call it off the async runtime.
     ///
     /// aws-lc finds the primes about three times faster than the pure-Rust `rsa` crate
-    /// (that speed is the sustained create rate) and is the only RSA code here: it also
-    /// gives the public modulus and exponent. It writes private keys only as PKCS#8, whose
+    /// (that speed is the sustained create rate) and is the only RSA code here; `pkcs1` and
+    /// `pkcs8` only read DER fields. aws-lc writes private keys only as PKCS#8, whose
     /// `privateKey` octet string is the PKCS#1 `RSAPrivateKey` (RFC 5208 §5).
     pub fn generate() -> Result<Self, SimError> {
         let key = KeyPair::generate(RSA_KEY_SIZE)
