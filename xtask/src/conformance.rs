@@ -46,7 +46,7 @@ pub(crate) struct Args {
     /// Per-scenario time limit in seconds.
     #[arg(long, default_value_t = 60, value_name = "SECS")]
     timeout: u64,
-    /// Where to write junit.xml and report.json (default: <target dir>/conformance).
+    /// Where to write junit.xml and report.json (default: conformance/ in the target directory).
     #[arg(long, value_name = "DIR")]
     report_dir: Option<PathBuf>,
     /// List the scenarios (name and requirement) and exit.
