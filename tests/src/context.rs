@@ -132,10 +132,10 @@ impl<'t> Ctx<'t> {
     }
 
     fn push(&self, tracked: Tracked) {
-        if let Ok(mut keypairs) = self.keypairs.lock() {
-            if !keypairs.iter().any(|known| known.id == tracked.id) {
-                keypairs.push(tracked);
-            }
+        if let Ok(mut keypairs) = self.keypairs.lock()
+            && !keypairs.iter().any(|known| known.id == tracked.id)
+        {
+            keypairs.push(tracked);
         }
     }
 

@@ -46,7 +46,7 @@ pub(crate) struct Args {
     /// Per-scenario time limit in seconds.
     #[arg(long, default_value_t = 60, value_name = "SECS")]
     timeout: u64,
-    /// Where to write junit.xml and report.json (default: <target dir>/conformance).
+    /// Where to write junit.xml and report.json (default: conformance/ in the target directory).
     #[arg(long, value_name = "DIR")]
     report_dir: Option<PathBuf>,
     /// List the scenarios (name and requirement) and exit.
@@ -175,13 +175,13 @@ pub(crate) fn target_dir() -> anyhow::Result<PathBuf> {
         ])
         .current_dir(workspace_root())
         .output();
-    if let Ok(output) = output {
-        if output.status.success() {
-            let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)
-                .context("parsing `cargo metadata` output")?;
-            if let Some(dir) = metadata["target_directory"].as_str() {
-                return Ok(PathBuf::from(dir));
-            }
+    if let Ok(output) = output
+        && output.status.success()
+    {
+        let metadata: serde_json::Value =
+            serde_json::from_slice(&output.stdout).context("parsing `cargo metadata` output")?;
+        if let Some(dir) = metadata["target_directory"].as_str() {
+            return Ok(PathBuf::from(dir));
         }
     }
     Ok(workspace_root().join("target"))

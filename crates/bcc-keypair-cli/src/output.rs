@@ -19,10 +19,8 @@ pub(crate) fn print_keypair(
     let mut out = io::stdout().lock();
     if json {
         let mut value = serde_json::to_value(keypair)?;
-        if !show_private_key {
-            if let Some(object) = value.as_object_mut() {
-                object.remove("privateKey");
-            }
+        if !show_private_key && let Some(object) = value.as_object_mut() {
+            object.remove("privateKey");
         }
         writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
         return Ok(());
@@ -41,14 +39,12 @@ pub(crate) fn print_keypair(
     for (label, value) in rows {
         writeln!(out, "{label:<12} {value}")?;
     }
-    if show_private_key {
-        if let Some(private_key) = &keypair.private_key {
-            writeln!(
-                out,
-                "\nprivate key (shown once; store it now):\n{}",
-                private_key.trim_end()
-            )?;
-        }
+    if show_private_key && let Some(private_key) = &keypair.private_key {
+        writeln!(
+            out,
+            "\nprivate key (shown once; store it now):\n{}",
+            private_key.trim_end()
+        )?;
     }
     Ok(())
 }

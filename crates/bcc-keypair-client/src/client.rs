@@ -51,6 +51,7 @@ impl<T> Client<T> {
 }
 
 #[cfg(feature = "reqwest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 impl Client<crate::transport::reqwest::ReqwestTransport> {
     /// A client over a new [`ReqwestTransport`](crate::ReqwestTransport) with the
     /// configuration's timeouts.
@@ -65,6 +66,7 @@ impl Client<crate::transport::reqwest::ReqwestTransport> {
 }
 
 #[cfg(feature = "hyper")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 impl Client<crate::transport::hyper::HyperTransport> {
     /// A client over a new [`HyperTransport`](crate::HyperTransport) (plain HTTP) with the
     /// configuration's timeouts.

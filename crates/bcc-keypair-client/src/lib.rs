@@ -40,6 +40,7 @@
 //! No request validation beyond the model's types, no signing code (both live in
 //! `bcc-keypair-model` and `bce-auth`), no blocking API.
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod clock;
 pub mod config;
@@ -52,6 +53,7 @@ pub mod transport;
 mod client;
 
 #[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod test_util;
 
 /// The model crate, re-exported so that one dependency is enough: validated inputs
@@ -67,7 +69,9 @@ pub use error::{DecodeError, Error, ServiceError};
 pub use operation::{ClientToken, ListKeypairs, Operation};
 pub use retry::{RetryPolicy, Sleep, TokioSleep};
 #[cfg(feature = "hyper")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub use transport::hyper::HyperTransport;
 #[cfg(feature = "reqwest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub use transport::reqwest::ReqwestTransport;
 pub use transport::{Transport, TransportError, TransportErrorKind};

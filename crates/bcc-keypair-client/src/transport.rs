@@ -14,8 +14,10 @@ use std::sync::Arc;
 use bytes::Bytes;
 
 #[cfg(feature = "hyper")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub mod hyper;
 #[cfg(feature = "reqwest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub mod reqwest;
 
 /// Sends one HTTP request and returns the response.

@@ -13,9 +13,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use aws_lc_rs::encoding::{AsDer as _, Pkcs8V1Der};
-use rsa::RsaPrivateKey;
-use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey, LineEnding};
-use rsa::pkcs8::DecodePrivateKey as _;
+use aws_lc_rs::rsa::KeyPair;
+use aws_lc_rs::signature::KeyPair as _;
+use pem_rfc7468::LineEnding;
+use ssh_key::Mpint;
 use tokio::sync::{Mutex, mpsc};
 
 use crate::SimError;
@@ -25,6 +26,10 @@ pub const RSA_BITS: usize = 2048;
 
 /// [`RSA_BITS`] as aws-lc's key size.
 const RSA_KEY_SIZE: aws_lc_rs::rsa::KeySize = aws_lc_rs::rsa::KeySize::Rsa2048;
+
+/// PEM label of a PKCS#1 `RSAPrivateKey` (RFC 8017 appendix A.1.2); keypair-api.md §6.1
+/// shows the private key in this form.
+const PKCS1_PEM_LABEL: &str = "RSA PRIVATE KEY";
 
 /// Default number of keys [`RsaKeyPool`] keeps ready.
 pub const DEFAULT_KEY_POOL_SIZE: usize = 8;
@@ -48,50 +53,63 @@ impl fmt::Debug for GeneratedKey {
     }
 }
 
+fn key_error(error: impl fmt::Display) -> SimError {
+    SimError::Key(error.to_string())
+}
+
 impl GeneratedKey {
     /// Derives the wire forms of `key`: PKCS#1 PEM, OpenSSH public key and fingerprint.
-    pub fn from_rsa(key: &RsaPrivateKey) -> Result<Self, SimError> {
-        let pem = key
-            .to_pkcs1_pem(LineEnding::LF)
-            .map_err(|e| SimError::Key(e.to_string()))?;
-        let ssh_public = ssh_key::public::RsaPublicKey::try_from(key.to_public_key())
-            .map_err(|e| SimError::Key(e.to_string()))?;
+    /// `pkcs1_der` is `key` as a DER `RSAPrivateKey`.
+    fn from_key_pair(key: &KeyPair, pkcs1_der: &[u8]) -> Result<Self, SimError> {
+        let private_key_pem =
+            pem_rfc7468::encode_string(PKCS1_PEM_LABEL, LineEnding::LF, pkcs1_der)
+                .map_err(key_error)?;
+        // The OpenSSH `ssh-rsa` blob holds e and n as mpints (RFC 4253 §6.6); aws-lc gives
+        // the public key as a DER `RSAPublicKey` (RFC 8017 appendix A.1.1) holding both.
+        let public = pkcs1::RsaPublicKey::try_from(key.public_key().as_ref()).map_err(key_error)?;
+        let ssh_public = ssh_key::public::RsaPublicKey {
+            e: Mpint::from_positive_bytes(public.public_exponent.as_bytes()).map_err(key_error)?,
+            n: Mpint::from_positive_bytes(public.modulus.as_bytes()).map_err(key_error)?,
+        };
         let public = ssh_key::PublicKey::new(ssh_key::public::KeyData::Rsa(ssh_public), "");
-        let public_key = public
-            .to_openssh()
-            .map_err(|e| SimError::Key(e.to_string()))?;
-        let blob = public
-            .to_bytes()
-            .map_err(|e| SimError::Key(e.to_string()))?;
+        let public_key = public.to_openssh().map_err(key_error)?;
+        let blob = public.to_bytes().map_err(key_error)?;
         let fingerprint = bcc_keypair_model::fingerprint(&blob);
         Ok(Self {
-            private_key_pem: pem.to_string(),
+            private_key_pem,
             public_key,
             blob,
             fingerprint,
         })
     }
 
-    /// Parses a PKCS#1 PEM (`-----BEGIN RSA PRIVATE KEY-----`) private key.
+    /// Parses a PKCS#1 PEM (`-----BEGIN RSA PRIVATE KEY-----`) private key of 2048 to
+    /// 8192 bits (what aws-lc accepts).
     pub fn from_pkcs1_pem(pem: &str) -> Result<Self, SimError> {
-        let key = RsaPrivateKey::from_pkcs1_pem(pem).map_err(|e| SimError::Key(e.to_string()))?;
-        Self::from_rsa(&key)
+        let (label, der) = pem_rfc7468::decode_vec(pem.as_bytes()).map_err(key_error)?;
+        if label != PKCS1_PEM_LABEL {
+            return Err(SimError::Key(format!(
+                "expected a PEM \"{PKCS1_PEM_LABEL}\", found \"{label}\""
+            )));
+        }
+        let key = KeyPair::from_der(&der).map_err(key_error)?;
+        Self::from_key_pair(&key, &der)
     }
 
     /// Generates a fresh RSA-2048 key. CPU-bound: call it off the async runtime.
     ///
-    /// The primes come from aws-lc, which finds them about three times faster than the
-    /// pure-Rust `rsa` crate (that speed is the sustained create rate); `rsa` then reads the
-    /// key back for the PKCS#1 PEM and OpenSSH encodings.
+    /// aws-lc finds the primes about three times faster than the pure-Rust `rsa` crate
+    /// (that speed is the sustained create rate) and is the only RSA code here; `pkcs1` and
+    /// `pkcs8` only read DER fields. aws-lc writes private keys only as PKCS#8, whose
+    /// `privateKey` octet string is the PKCS#1 `RSAPrivateKey` (RFC 5208 §5).
     pub fn generate() -> Result<Self, SimError> {
-        let generated = aws_lc_rs::rsa::KeyPair::generate(RSA_KEY_SIZE)
+        let key = KeyPair::generate(RSA_KEY_SIZE)
             .map_err(|e| SimError::Key(format!("RSA key generation failed: {e}")))?;
-        let pkcs8: Pkcs8V1Der<'static> = generated
+        let pkcs8: Pkcs8V1Der<'static> = key
             .as_der()
             .map_err(|e| SimError::Key(format!("RSA key encoding failed: {e}")))?;
-        let key = RsaPrivateKey::from_pkcs8_der(pkcs8.as_ref())
-            .map_err(|e| SimError::Key(e.to_string()))?;
-        Self::from_rsa(&key)
+        let info = pkcs8::PrivateKeyInfo::try_from(pkcs8.as_ref()).map_err(key_error)?;
+        Self::from_key_pair(&key, info.private_key)
     }
 
     /// The private key, PKCS#1 PEM with LF line endings.
@@ -273,6 +291,42 @@ impl KeySource for FixedKeys {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bundled_key_reads_back_to_the_same_pem() {
+        for pem in BUNDLED_TEST_KEYS {
+            let key = GeneratedKey::from_pkcs1_pem(pem).expect("bundled key");
+            assert_eq!(key.private_key_pem(), pem);
+        }
+    }
+
+    #[test]
+    fn a_generated_key_reads_back_to_the_same_key() {
+        let key = GeneratedKey::generate().expect("key generation");
+        let read = GeneratedKey::from_pkcs1_pem(key.private_key_pem()).expect("own PEM");
+        assert_eq!(read.public_key(), key.public_key());
+        assert_eq!(read.fingerprint(), key.fingerprint());
+        assert_eq!(read.private_key_pem(), key.private_key_pem());
+    }
+
+    #[test]
+    fn other_pem_labels_and_bad_der_are_key_errors() {
+        let pkcs8 = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+        let error = GeneratedKey::from_pkcs1_pem(pkcs8).unwrap_err();
+        assert!(
+            matches!(&error, SimError::Key(text) if text.contains("PRIVATE KEY")),
+            "{error:?}"
+        );
+        let garbage = "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n";
+        assert!(matches!(
+            GeneratedKey::from_pkcs1_pem(garbage),
+            Err(SimError::Key(_))
+        ));
+        assert!(matches!(
+            GeneratedKey::from_pkcs1_pem("not PEM"),
+            Err(SimError::Key(_))
+        ));
+    }
 
     #[test]
     fn debug_of_a_generated_key_redacts_the_private_key() {

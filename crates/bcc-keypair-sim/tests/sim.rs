@@ -5,6 +5,8 @@ mod support;
 
 #[path = "sim/auth.rs"]
 mod auth;
+// Runs the `bcc-keypair-sim` command, which the `cli` feature builds.
+#[cfg(feature = "cli")]
 #[path = "sim/binary.rs"]
 mod binary;
 #[path = "sim/control.rs"]

@@ -124,6 +124,7 @@
 //! No HTTP client or server, no clock, no body hashing (the signature covers
 //! `content-length`/`content-md5` headers, not the body).
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod authorization;
 mod canonical;
@@ -132,6 +133,7 @@ mod encoding;
 mod error;
 mod headers;
 #[cfg(feature = "http")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 pub mod http_adapter;
 mod key_cache;
 pub mod query;

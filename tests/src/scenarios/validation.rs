@@ -29,10 +29,10 @@ fn too_long_name() -> String {
 /// Remembers a key pair the service created although it should not have, so clean-up
 /// removes it.
 fn track_if_created(ctx: &Ctx<'_>, response: &RawResponse) {
-    if response.status == 200 {
-        if let Ok(keypair) = keypair_in(response) {
-            ctx.track(&keypair.keypair_id);
-        }
+    if response.status == 200
+        && let Ok(keypair) = keypair_in(response)
+    {
+        ctx.track(&keypair.keypair_id);
     }
 }
 
