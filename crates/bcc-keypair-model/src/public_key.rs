@@ -283,8 +283,8 @@ fn parse(text: &str, policy: KeyPolicy) -> Result<PublicKey, InvalidPublicKeyRea
 }
 
 /// The smallest and largest RSA modulus OpenSSH accepts, in bits (its
-/// `SSH_RSA_MINIMUM_MODULUS_SIZE` and the 16,384-bit limit of its RSA code). [inferred: the
-/// service documents no limits; a key OpenSSH refuses cannot log in to an instance.]
+/// `SSH_RSA_MINIMUM_MODULUS_SIZE` and the 16,384-bit limit of its RSA code). (Inferred: the
+/// service documents no limits; a key OpenSSH refuses cannot log in to an instance.)
 const RSA_MODULUS_BITS: std::ops::RangeInclusive<usize> = 1024..=16384;
 
 /// Refuses RSA numbers that parse but cannot form a key: `ssh-key` checks only the encoding.

@@ -109,7 +109,8 @@ pub const DEFAULT_REGION: &str = "bj";
 /// The regions served by default: BCC's public regions (Beijing, Guangzhou, Suzhou, Hong
 /// Kong, Wuhan, Baoding, Shanghai, Nanjing, Chengdu, Yangquan, Singapore). A `Host` naming
 /// another region is refused, so a mistyped endpoint fails as it would against the cloud
-/// instead of opening a new, empty region with its own quota. [inferred]
+/// instead of opening a new, empty region with its own quota. (The list is the project's
+/// own choice: Baidu documents no region set for this API.)
 pub const DEFAULT_REGIONS: &[&str] = &[
     "bj", "gz", "su", "hkg", "fwh", "bd", "fsh", "nj", "cd", "yq", "sin",
 ];

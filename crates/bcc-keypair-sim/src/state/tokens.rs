@@ -11,7 +11,7 @@ use super::{Keypair, KeypairView, REDACTED, Scope, ScopeRef, State};
 /// Client tokens remembered per account and region. A record keeps the first answer,
 /// private key included, so that a client whose answer was lost can ask again; the oldest
 /// records go beyond this many, so the state does not grow by a private key with every
-/// create for ever. [inferred: the service documents no lifetime for client tokens]
+/// create for ever. (Inferred: the service documents no lifetime for client tokens.)
 pub(super) const MAX_TOKENS_PER_SCOPE: usize = 1000;
 
 /// What a client token was first used for (errors.md §4 row 17).
