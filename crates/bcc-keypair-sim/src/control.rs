@@ -14,6 +14,7 @@ use crate::Inner;
 use crate::faults::{FaultRule, InjectedError};
 use crate::journal::Entry;
 use crate::lock::{read, write};
+use crate::routes::host_name;
 use crate::state::{InstanceView, ScopeRef};
 use crate::wire::{EMPTY_OBJECT, json as to_json};
 use bce_auth::query::Query;
@@ -113,14 +114,6 @@ fn refuse_browsers_from_elsewhere(headers: &http::HeaderMap) -> Result<(), Failu
         }
     }
     Ok(())
-}
-
-/// The name part of `host[:port]`, without the brackets of an IPv6 literal.
-fn host_name(host: &str) -> &str {
-    if let Some(rest) = host.strip_prefix('[') {
-        return rest.split(']').next().unwrap_or_default();
-    }
-    host.rsplit_once(':').map_or(host, |(name, _)| name)
 }
 
 /// Loopback addresses and `localhost` names.

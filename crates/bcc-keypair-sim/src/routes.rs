@@ -18,18 +18,6 @@ enum PathShape {
     Item,
 }
 
-/// Query parameters that name an operation when they carry no value: `?attach` (Go, Java,
-/// docs) or `?attach=` (Python) — keypair-api.md §2.
-const ACTION_WORDS: [&str; 7] = [
-    "create",
-    "import",
-    "attach",
-    "detach",
-    "delete",
-    "rename",
-    "updateDesc",
-];
-
 struct Route {
     method: Method,
     path: PathShape,
@@ -148,12 +136,13 @@ fn action_word(query: &Query<'_>) -> Result<Option<&'static str>, ErrorCode> {
         .iter()
         .filter(|param| param.value().is_none_or(<[u8]>::is_empty))
         .filter_map(|param| {
-            ACTION_WORDS
+            ROUTES
                 .iter()
+                .filter_map(|route| route.action)
                 .find(|word| word.as_bytes() == param.name())
         });
     match (words.next(), words.next()) {
-        (word, None) => Ok(word.copied()),
+        (word, None) => Ok(word),
         _ => Err(ErrorCode::InvalidUri),
     }
 }
@@ -236,14 +225,21 @@ pub(crate) fn region<'a>(
 
 /// keypair-api.md §1: the endpoint host is `bcc.{region}.baidubce.com`.
 fn region_from_host(host: Option<&HeaderValue>) -> Option<&str> {
-    let host = std::str::from_utf8(host?.as_bytes()).ok()?;
-    let host = match host.rsplit_once(':') {
-        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
-        _ => host,
-    };
+    let host = host_name(std::str::from_utf8(host?.as_bytes()).ok()?);
     let region = strip_prefix_ignore_case(host, "bcc.")?;
     let region = strip_suffix_ignore_case(region, ".baidubce.com")?;
     (!region.is_empty() && !region.contains('.')).then_some(region)
+}
+
+/// The name part of a `Host` value `name[:port]`, without the brackets of an IPv6 literal.
+pub(crate) fn host_name(host: &str) -> &str {
+    if let Some(rest) = host.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or_default();
+    }
+    match host.rsplit_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => host,
+    }
 }
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
