@@ -46,22 +46,30 @@ impl<'a> AuthString<'a> {
     pub fn parse(text: &'a str) -> Result<Self, VerifyError> {
         const SIX_FIELDS: &str = "expected exactly six '/'-separated fields";
         let text = text.trim_matches([' ', '\t']);
-        // `splitn`: the last field is the rest of the text, so the 64 signature digits are
-        // not scanned for a seventh field (a `/` among them fails the hex check below);
-        // that saves about 600 of the 29,600 instructions of a signed GET.
-        let mut fields = text.splitn(6, '/');
-        let mut field = || fields.next();
+        // The five separators are found with `memchr`; the last field is the rest
+        // of the text, so the 64 signature digits are not scanned for a seventh
+        // field (a `/` among them fails the hex check below). Against
+        // `str::splitn(6, '/')` this saves about 550 of the 28,500
+        // instructions of a signed GET (`cargo xtask bench --instructions`).
+        let mut separators = memchr::memchr_iter(b'/', text.as_bytes());
+        let mut start = 0;
+        let mut field = || {
+            let end = separators.next()?;
+            let field = text.get(start..end);
+            start = end + 1;
+            field
+        };
         let (
             Some(version),
             Some(access_key_id),
             Some(timestamp_text),
             Some(expiration),
             Some(signed_headers),
-            Some(signature),
-        ) = (field(), field(), field(), field(), field(), field())
+        ) = (field(), field(), field(), field(), field())
         else {
             return Err(VerifyError::malformed(SIX_FIELDS));
         };
+        let signature = text.get(start..).unwrap_or_default();
         // Everything before the last two fields and their two separators.
         let prefix_len = text.len() - signed_headers.len() - signature.len() - 2;
         if version != AUTH_VERSION {
