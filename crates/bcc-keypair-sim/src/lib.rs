@@ -74,6 +74,7 @@ mod pipeline;
 mod routes;
 pub mod server;
 mod state;
+pub mod testing;
 mod wire;
 
 use std::io;

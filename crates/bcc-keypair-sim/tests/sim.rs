@@ -23,3 +23,5 @@ mod routing;
 mod sdk_replay;
 #[path = "sim/server.rs"]
 mod server;
+#[path = "sim/testing.rs"]
+mod testing;

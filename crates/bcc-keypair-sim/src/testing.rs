@@ -1,0 +1,442 @@
+//! A simulator for other people's tests: one call starts it on `127.0.0.1:0` and gives back
+//! its URL, its credentials and a typed client of its control API.
+//!
+//! ```test_harness
+//! use bcc_keypair_sim::testing::{Instance, TestSimulator};
+//!
+//! #[tokio::test]
+//! async fn my_code_sees_the_seeded_instances() -> Result<(), Box<dyn std::error::Error>> {
+//!     let sim = TestSimulator::start().await?;
+//!     sim.control().put_instances(&[Instance::new("i-web00001")]).await?;
+//!
+//!     // Point the code under test at the simulator: its URL and credentials, or the
+//!     // environment variables the project's client and CLI read.
+//!     let (endpoint, access_key_id) = (sim.url(), sim.access_key_id());
+//!     assert!(endpoint.starts_with("http://127.0.0.1:"));
+//!     assert_eq!(sim.env()[0], ("BCE_ACCESS_KEY_ID", access_key_id.to_owned()));
+//!
+//!     // Then check what the simulator holds and saw.
+//!     assert_eq!(sim.control().instances().await?[0].instance_id, "i-web00001");
+//!     assert!(sim.control().journal().await?.is_empty());
+//!     sim.stop().await;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! Control requests go straight to the simulator value, not over the socket, so they are
+//! fast and never fail for network reasons; the API requests of the code under test use the
+//! socket like any real client.
+
+use std::fmt;
+
+use bce_auth::Credentials;
+use bytes::Bytes;
+use http::{Method, Request, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::server::{RunningServer, spawn_local};
+use crate::{DEFAULT_REGION, FixedKeys, SimError, Simulator, SimulatorBuilder};
+
+/// The access key of the account a [`TestSimulator`] starts with.
+pub const TEST_ACCESS_KEY: &str = "bcc-sim-test-access-key";
+/// The secret key of [`TEST_ACCESS_KEY`].
+pub const TEST_SECRET_KEY: &str = "bcc-sim-test-secret-key";
+
+/// A simulator served on `127.0.0.1:0` for the length of a test.
+///
+/// Dropping it stops the server as well; [`TestSimulator::stop`] also waits for open
+/// requests to finish.
+pub struct TestSimulator {
+    sim: Simulator,
+    server: RunningServer,
+}
+
+impl fmt::Debug for TestSimulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TestSimulator")
+            .field("url", &self.url())
+            .field("access_key_id", &TEST_ACCESS_KEY)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TestSimulator {
+    /// Starts a simulator with one account ([`TEST_ACCESS_KEY`]), region `bj`, and the
+    /// bundled test keys (creates answer at once instead of generating RSA keys).
+    ///
+    /// # Errors
+    /// [`SimError`] when the bundled keys cannot be read or no port can be bound.
+    pub async fn start() -> Result<Self, SimError> {
+        Self::start_with(|builder| builder).await
+    }
+
+    /// Like [`TestSimulator::start`], with the builder adjusted first (quota, clock, id
+    /// generator, more accounts, ...). The test account is always there.
+    ///
+    /// # Errors
+    /// [`SimError`] when the simulator cannot be built or no port can be bound.
+    pub async fn start_with(
+        configure: impl FnOnce(SimulatorBuilder) -> SimulatorBuilder,
+    ) -> Result<Self, SimError> {
+        let builder = Simulator::builder()
+            .account(TEST_ACCESS_KEY, TEST_SECRET_KEY)
+            .key_source(std::sync::Arc::new(FixedKeys::bundled_test_keys()?));
+        let sim = configure(builder).build()?;
+        let server = spawn_local(sim.clone()).await?;
+        Ok(Self { sim, server })
+    }
+
+    /// `http://127.0.0.1:PORT`: the endpoint to give the code under test.
+    #[must_use]
+    pub fn url(&self) -> String {
+        self.server.base_url()
+    }
+
+    /// The test account's access key id.
+    #[must_use]
+    pub fn access_key_id(&self) -> &'static str {
+        TEST_ACCESS_KEY
+    }
+
+    /// The test account's credentials, for signing requests with `bce-auth`.
+    #[must_use]
+    pub fn credentials(&self) -> Credentials {
+        Credentials::new(TEST_ACCESS_KEY, TEST_SECRET_KEY)
+    }
+
+    /// The environment the project's client (`Config::from_env`) and CLI read:
+    /// `BCE_ACCESS_KEY_ID`, `BCE_SECRET_ACCESS_KEY`, `BCC_ENDPOINT` and `BCC_REGION`.
+    #[must_use]
+    pub fn env(&self) -> [(&'static str, String); 4] {
+        [
+            ("BCE_ACCESS_KEY_ID", TEST_ACCESS_KEY.to_owned()),
+            ("BCE_SECRET_ACCESS_KEY", TEST_SECRET_KEY.to_owned()),
+            ("BCC_ENDPOINT", self.url()),
+            ("BCC_REGION", DEFAULT_REGION.to_owned()),
+        ]
+    }
+
+    /// The simulator itself, to answer requests in-process with [`Simulator::handle`].
+    #[must_use]
+    pub fn simulator(&self) -> &Simulator {
+        &self.sim
+    }
+
+    /// The typed client of the control API (`/__sim/…`).
+    #[must_use]
+    pub fn control(&self) -> Control {
+        Control {
+            sim: self.sim.clone(),
+        }
+    }
+
+    /// Stops accepting connections, lets open requests finish, and waits for the server.
+    pub async fn stop(self) {
+        self.server.shutdown().await;
+    }
+}
+
+/// A typed client of the control API. Every method is one control request.
+#[derive(Clone, Debug)]
+pub struct Control {
+    sim: Simulator,
+}
+
+/// A control request the simulator refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("control request refused with {status} {code}: {message}")]
+#[non_exhaustive]
+pub struct ControlError {
+    /// The HTTP status.
+    pub status: u16,
+    /// The BCE error code of the answer.
+    pub code: String,
+    /// The error message of the answer.
+    pub message: String,
+}
+
+/// An instance to seed: Linux and running unless set otherwise.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Instance {
+    /// The instance id, e.g. `i-web00001`.
+    pub instance_id: String,
+    /// `linux` or `windows` (only Linux instances can be bound to key pairs).
+    pub os_type: String,
+    /// `Running`, `Stopped`, ...
+    pub status: String,
+    /// The region; the default region when `None`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// An access key of the owning account; the first account when `None`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_key_id: Option<String>,
+}
+
+impl Instance {
+    /// A running Linux instance in the default region of the first account.
+    #[must_use]
+    pub fn new(instance_id: impl Into<String>) -> Self {
+        Self {
+            instance_id: instance_id.into(),
+            os_type: "linux".to_owned(),
+            status: "Running".to_owned(),
+            region: None,
+            access_key_id: None,
+        }
+    }
+
+    /// The same instance with another OS type.
+    #[must_use]
+    pub fn os_type(mut self, os_type: impl Into<String>) -> Self {
+        self.os_type = os_type.into();
+        self
+    }
+
+    /// The same instance with another status.
+    #[must_use]
+    pub fn status(mut self, status: impl Into<String>) -> Self {
+        self.status = status.into();
+        self
+    }
+
+    /// The same instance in `region`.
+    #[must_use]
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// The same instance owned by the account of `access_key_id`.
+    #[must_use]
+    pub fn account(mut self, access_key_id: impl Into<String>) -> Self {
+        self.access_key_id = Some(access_key_id.into());
+        self
+    }
+}
+
+/// An injected fault: the next `count` requests of an operation (all when `None`) fail with
+/// a status and code and/or are delayed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Fault {
+    /// An operation's short name (`create`, `get`, `updateDesc`, ...), or `None` for all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// How many requests it affects (default 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+    /// The status of the injected error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// The BCE code of the injected error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The message of the injected error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// A delay before answering, in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<u64>,
+}
+
+impl Fault {
+    /// The next request of `operation` fails with `status` and `code`.
+    #[must_use]
+    pub fn error(operation: crate::Operation, status: u16, code: &str) -> Self {
+        Self {
+            operation: Some(operation.short_name().to_owned()),
+            count: None,
+            status: Some(status),
+            code: Some(code.to_owned()),
+            message: None,
+            latency_ms: None,
+        }
+    }
+
+    /// The next request of `operation` is answered after `millis` milliseconds.
+    #[must_use]
+    pub fn latency(operation: crate::Operation, millis: u64) -> Self {
+        Self {
+            status: None,
+            code: None,
+            latency_ms: Some(millis),
+            ..Self::error(operation, 0, "")
+        }
+    }
+
+    /// The same fault for the next `count` matching requests.
+    #[must_use]
+    pub fn times(mut self, count: u32) -> Self {
+        self.count = Some(count);
+        self
+    }
+}
+
+/// One request of the journal (`GET /__sim/requests`), as the control API shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct JournalEntry {
+    /// When the request arrived (RFC 3339, milliseconds).
+    pub time: String,
+    /// The `x-bce-request-id` it was answered with.
+    pub request_id: String,
+    /// The HTTP method.
+    pub method: String,
+    /// The path as received.
+    pub path: String,
+    /// The query as received, secrets redacted.
+    #[serde(default)]
+    pub query: Option<String>,
+    /// The operation's short name, when the request was routed.
+    pub operation: Option<String>,
+    /// The access key the request was signed with.
+    pub access_key_id: Option<String>,
+    /// The region, when the request was routed.
+    pub region: Option<String>,
+    /// The answer's status.
+    pub status: u16,
+    /// The answer's error code, when it was an error.
+    pub error_code: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct InstancesAnswer {
+    instances: Vec<Instance>,
+}
+
+#[derive(Deserialize)]
+struct JournalAnswer {
+    requests: Vec<JournalEntry>,
+}
+
+#[derive(Deserialize)]
+struct QuotaAnswer {
+    quota: usize,
+}
+
+impl Control {
+    /// Removes every key pair, instance and client token (`POST /__sim/reset`).
+    ///
+    /// # Errors
+    /// [`ControlError`] when the simulator refuses the request.
+    pub async fn reset(&self) -> Result<(), ControlError> {
+        self.send(Method::POST, "/__sim/reset", b"{}".to_vec())
+            .await
+            .map(drop)
+    }
+
+    /// Creates or replaces instances (`POST /__sim/instances`).
+    ///
+    /// # Errors
+    /// [`ControlError`] for an empty or invalid id or an unknown account.
+    pub async fn put_instances(&self, instances: &[Instance]) -> Result<(), ControlError> {
+        let body = serde_json::json!({ "instances": instances });
+        self.send(
+            Method::POST,
+            "/__sim/instances",
+            body.to_string().into_bytes(),
+        )
+        .await
+        .map(drop)
+    }
+
+    /// Every instance of every account and region (`GET /__sim/instances`).
+    ///
+    /// # Errors
+    /// [`ControlError`] when the simulator refuses the request.
+    pub async fn instances(&self) -> Result<Vec<Instance>, ControlError> {
+        let answer: InstancesAnswer = self.get("/__sim/instances").await?;
+        Ok(answer.instances)
+    }
+
+    /// Sets the key pair quota of every account and region (`POST /__sim/quota`).
+    ///
+    /// # Errors
+    /// [`ControlError`] when the simulator refuses the request.
+    pub async fn set_quota(&self, quota: usize) -> Result<(), ControlError> {
+        let body = serde_json::json!({ "quota": quota });
+        self.send(Method::POST, "/__sim/quota", body.to_string().into_bytes())
+            .await
+            .map(drop)
+    }
+
+    /// The quota of the first account in the default region (`GET /__sim/quota`).
+    ///
+    /// # Errors
+    /// [`ControlError`] when the simulator refuses the request.
+    pub async fn quota(&self) -> Result<usize, ControlError> {
+        let answer: QuotaAnswer = self.get("/__sim/quota").await?;
+        Ok(answer.quota)
+    }
+
+    /// Adds a fault (`POST /__sim/faults`).
+    ///
+    /// # Errors
+    /// [`ControlError`] for an unknown operation or a status that is not an error.
+    pub async fn add_fault(&self, fault: &Fault) -> Result<(), ControlError> {
+        let body = serde_json::to_vec(fault).unwrap_or_default();
+        self.send(Method::POST, "/__sim/faults", body)
+            .await
+            .map(drop)
+    }
+
+    /// Removes every fault (`DELETE /__sim/faults`).
+    ///
+    /// # Errors
+    /// [`ControlError`] when the simulator refuses the request.
+    pub async fn clear_faults(&self) -> Result<(), ControlError> {
+        self.send(Method::DELETE, "/__sim/faults", Vec::new())
+            .await
+            .map(drop)
+    }
+
+    /// The recent API requests, oldest first (`GET /__sim/requests`).
+    ///
+    /// # Errors
+    /// [`ControlError`] when the simulator refuses the request.
+    pub async fn journal(&self) -> Result<Vec<JournalEntry>, ControlError> {
+        let answer: JournalAnswer = self.get("/__sim/requests").await?;
+        Ok(answer.requests)
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ControlError> {
+        let body = self.send(Method::GET, path, Vec::new()).await?;
+        serde_json::from_slice(&body).map_err(|error| ControlError {
+            status: 200,
+            code: String::new(),
+            message: format!("unexpected answer to GET {path}: {error}"),
+        })
+    }
+
+    async fn send(&self, method: Method, path: &str, body: Vec<u8>) -> Result<Bytes, ControlError> {
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(http::header::HOST, "127.0.0.1")
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .body(Bytes::from(body))
+            .map_err(|error| ControlError {
+                status: 0,
+                code: String::new(),
+                message: error.to_string(),
+            })?;
+        let response = self.sim.handle(request).await;
+        let status = response.status();
+        let body = response.into_body();
+        if status == StatusCode::OK {
+            return Ok(body);
+        }
+        let error: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+        let text = |field: &str| error[field].as_str().unwrap_or_default().to_owned();
+        Err(ControlError {
+            status: status.as_u16(),
+            code: text("code"),
+            message: text("message"),
+        })
+    }
+}
