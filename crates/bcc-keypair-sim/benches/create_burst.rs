@@ -38,7 +38,7 @@ fn create_bytes(n: usize) -> Vec<u8> {
         &SigningSettings::default(),
     )
     .unwrap();
-    let mut bytes = format!("POST /v2/keypair HTTP/1.1\r\n").into_bytes();
+    let mut bytes = b"POST /v2/keypair HTTP/1.1\r\n".to_vec();
     for (name, value) in request.headers() {
         bytes.extend_from_slice(format!("{name}: ").as_bytes());
         bytes.extend_from_slice(value.as_bytes());

@@ -134,10 +134,10 @@ impl Faults {
             if rule.remaining == Some(0) || !rule.scope.matches(operation, account, region) {
                 continue;
             }
-            if let Some(probability) = rule.probability {
-                if lock(&self.rng).gen_range(0.0..1.0) >= probability {
-                    continue;
-                }
+            if let Some(probability) = rule.probability
+                && lock(&self.rng).gen_range(0.0..1.0) >= probability
+            {
+                continue;
             }
             hit = Some(index);
             break;

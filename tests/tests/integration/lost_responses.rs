@@ -70,7 +70,7 @@ async fn with_30_percent_lost_create_answers_retried_creates_make_no_duplicates(
     let fingerprints: HashSet<_> = page
         .keypairs
         .iter()
-        .map(|k| k.fingerprint.clone())
+        .map(|k| k.finger_print.clone())
         .collect();
     assert_eq!((names.len(), fingerprints.len()), (CREATES, CREATES));
     // Answers were lost: the simulator saw more create requests than key pairs.

@@ -41,12 +41,12 @@ struct FaultBody {
 pub(super) fn add(inner: &Inner, body: &Bytes) -> Result<Bytes, Failure> {
     let request: FaultBody = required_body(body)?;
     let scope = scope(inner, &request)?;
-    if let Some(p) = request.probability {
-        if !(0.0..=1.0).contains(&p) {
-            return Err(Failure::bad_request(format!(
-                "probability must be between 0 and 1, got {p}"
-            )));
-        }
+    if let Some(p) = request.probability
+        && !(0.0..=1.0).contains(&p)
+    {
+        return Err(Failure::bad_request(format!(
+            "probability must be between 0 and 1, got {p}"
+        )));
     }
     let latency = Duration::from_millis(request.latency_ms.unwrap_or(0));
     let connection = match (request.lost_response, request.reset) {
