@@ -5,6 +5,7 @@ mod integration {
     pub(crate) mod client_hyper;
     pub(crate) mod conformance;
     pub(crate) mod fingerprint;
+    pub(crate) mod lost_responses;
     pub(crate) mod signing;
     pub(crate) mod tidy;
 }

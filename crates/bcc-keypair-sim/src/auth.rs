@@ -56,6 +56,16 @@ impl Accounts {
         self.keys.get(access_key_id).map(|k| k.account.as_str())
     }
 
+    /// The account that an access key or an account id names.
+    pub(crate) fn resolve(&self, access_key_or_account: &str) -> Option<&str> {
+        self.account_of(access_key_or_account).or_else(|| {
+            self.order
+                .iter()
+                .find(|account| *account == access_key_or_account)
+                .map(String::as_str)
+        })
+    }
+
     /// The first configured account.
     pub(crate) fn default_account(&self) -> Option<&str> {
         self.order.first().map(String::as_str)

@@ -1,17 +1,18 @@
 //! The control API under `/__sim/` (never `/v2`, never signed): health, reset, instances,
-//! request journal, fault injection, quota and account qualification.
+//! request journal, fault injection (`control/faults`), the clock (`control/clock`), quota
+//! and account qualification.
 //! Documented with examples in the crate README.
 
-use std::time::Duration;
+mod clock;
+mod faults;
 
-use bcc_keypair_model::{ErrorCode, Operation, parse_body};
+use bcc_keypair_model::{ErrorCode, parse_body};
 use bytes::Bytes;
 use http::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::Inner;
-use crate::faults::{FaultRule, InjectedError};
 use crate::journal::Entry;
 use crate::lock::{read, write};
 use crate::routes::host_name;
@@ -59,11 +60,17 @@ pub(crate) fn handle(
         (&Method::POST, "/__sim/instances") => put_instances(inner, body).map(changed),
         (&Method::GET, "/__sim/instances") => get_instances(inner, &query).map(reply),
         (&Method::GET, "/__sim/requests") => requests(inner, &query).map(reply),
-        (&Method::POST, "/__sim/faults") => add_fault(inner, body).map(reply),
-        (&Method::GET, "/__sim/faults") => Ok(reply(faults(inner))),
+        (&Method::POST, "/__sim/faults") => faults::add(inner, body).map(reply),
+        (&Method::GET, "/__sim/faults") => Ok(reply(faults::list(inner))),
         (&Method::DELETE, "/__sim/faults") => {
             inner.faults.clear();
             Ok(reply(Bytes::from_static(EMPTY_OBJECT)))
+        }
+        (&Method::POST, "/__sim/clock") => clock::change(inner, body).map(reply),
+        (&Method::GET, "/__sim/clock") => Ok(reply(clock::show(inner))),
+        (&Method::DELETE, "/__sim/clock") => {
+            inner.clock_settings.reset();
+            Ok(reply(clock::show(inner)))
         }
         (&Method::POST, "/__sim/quota") => set_quota(inner, body).map(changed),
         (&Method::GET, "/__sim/quota") => get_quota(inner, &query).map(reply),
@@ -303,84 +310,6 @@ fn requests(inner: &Inner, query: &Query<'_>) -> Result<Bytes, Failure> {
     let entries = inner.journal.recent(limit);
     let views: Vec<_> = entries.iter().map(Entry::view).collect();
     Ok(to_json(&json!({ "requests": views })))
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct FaultBody {
-    /// An operation name, or `"*"`/absent for every operation.
-    operation: Option<String>,
-    count: Option<u32>,
-    status: Option<u16>,
-    code: Option<String>,
-    message: Option<String>,
-    latency_ms: Option<u64>,
-}
-
-fn add_fault(inner: &Inner, body: &Bytes) -> Result<Bytes, Failure> {
-    let request: FaultBody = required_body(body)?;
-    let operation = match request.operation.as_deref() {
-        None | Some("*") => None,
-        Some(name) => Some(Operation::from_name(name).ok_or_else(|| {
-            Failure::bad_request(format!(
-                "unknown operation {name:?} (one of create, import, list, get, attach, detach, delete, rename, updateDesc, *)"
-            ))
-        })?),
-    };
-    let error = if request.status.is_some() || request.code.is_some() {
-        let code = request
-            .code
-            .as_deref()
-            .map_or(ErrorCode::InternalError, ErrorCode::from_wire);
-        let status = request.status.unwrap_or_else(|| code.status());
-        if !(400..=599).contains(&status) {
-            // errors.md §1: never an error with a 1xx/2xx/3xx status.
-            return Err(Failure::bad_request(format!(
-                "status must be 400-599, got {status}"
-            )));
-        }
-        let message = request
-            .message
-            .unwrap_or_else(|| code.default_message().to_owned());
-        Some(InjectedError {
-            status,
-            code,
-            message,
-        })
-    } else {
-        None
-    };
-    let latency = Duration::from_millis(request.latency_ms.unwrap_or(0));
-    if error.is_none() && latency.is_zero() {
-        return Err(Failure::bad_request(
-            "a fault needs a status/code, a latencyMs, or both",
-        ));
-    }
-    inner.faults.add(FaultRule {
-        operation,
-        remaining: request.count.unwrap_or(1),
-        error,
-        latency,
-    });
-    Ok(faults(inner))
-}
-
-fn faults(inner: &Inner) -> Bytes {
-    let rules = inner.faults.list();
-    let views: Vec<_> = rules
-        .iter()
-        .map(|rule| {
-            json!({
-                "operation": rule.operation.map_or("*", Operation::short_name),
-                "remaining": rule.remaining,
-                "status": rule.error.as_ref().map(|e| e.status),
-                "code": rule.error.as_ref().map(|e| e.code.as_str().to_owned()),
-                "message": rule.error.as_ref().map(|e| e.message.clone()),
-                "latencyMs": u64::try_from(rule.latency.as_millis()).unwrap_or(u64::MAX),
-            })
-        })
-        .collect();
-    to_json(&json!({ "faults": views }))
 }
 
 #[derive(Deserialize)]

@@ -86,15 +86,20 @@ use bytes::Bytes;
 use http::{Request, Response};
 
 pub use bcc_keypair_model::Operation;
-pub use clock::{Clock, FixedClock, SystemClock};
+pub use clock::{Clock, FixedClock, RecordTime, SystemClock};
+pub use faults::ConnectionFault;
 pub use ids::{IdGenerator, RandomIds, SeededIds, SequentialIds};
 pub use journal::DEFAULT_JOURNAL_CAPACITY;
+#[cfg(feature = "bundled-keys")]
+pub use keys::BundledKeys;
 pub use keys::{
     DEFAULT_KEY_POOL_SIZE, FixedKeys, GeneratedKey, KeyFuture, KeySource, RSA_BITS, RsaKeyPool,
+    TakenKeys,
 };
 pub use state::DEFAULT_QUOTA;
 
 use crate::auth::Accounts;
+use crate::clock::ClockSettings;
 use crate::faults::Faults;
 use crate::journal::Journal;
 use crate::persist::StateFile;
@@ -174,6 +179,8 @@ pub(crate) struct Inner {
     /// Every region served, the default one included, in lower case.
     pub(crate) regions: Vec<Arc<str>>,
     pub(crate) clock: Arc<dyn Clock>,
+    /// The record time and the signature time, as `/__sim/clock` set them.
+    pub(crate) clock_settings: ClockSettings,
     pub(crate) ids: Arc<dyn IdGenerator>,
     pub(crate) keys: Arc<dyn KeySource>,
     pub(crate) journal: Journal,
@@ -191,8 +198,13 @@ pub struct SimulatorBuilder {
     regions: Vec<String>,
     quota: usize,
     clock: Arc<dyn Clock>,
+    record_time: RecordTime,
+    signature_clock_offset: chrono::Duration,
     ids: Arc<dyn IdGenerator>,
+    seed: Option<u64>,
     key_source: Option<Arc<dyn KeySource>>,
+    #[cfg(feature = "bundled-keys")]
+    bundled_keys: bool,
     key_pool_size: usize,
     key_threads: Option<usize>,
     state_file: Option<PathBuf>,
@@ -220,8 +232,13 @@ impl Default for SimulatorBuilder {
             regions: DEFAULT_REGIONS.iter().map(|r| (*r).to_owned()).collect(),
             quota: DEFAULT_QUOTA,
             clock: Arc::new(SystemClock),
+            record_time: RecordTime::Live,
+            signature_clock_offset: chrono::Duration::zero(),
             ids: Arc::new(RandomIds),
+            seed: None,
             key_source: None,
+            #[cfg(feature = "bundled-keys")]
+            bundled_keys: false,
             key_pool_size: DEFAULT_KEY_POOL_SIZE,
             key_threads: None,
             state_file: None,
@@ -277,6 +294,39 @@ impl SimulatorBuilder {
     /// The clock (default [`SystemClock`]).
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// How the times the simulator writes (`createdTime`, journal times) follow the clock
+    /// (default [`RecordTime::Live`]). `POST /__sim/clock` changes it at run time.
+    pub fn record_time(mut self, record_time: RecordTime) -> Self {
+        self.record_time = record_time;
+        self
+    }
+
+    /// How far ahead of the clock (behind, when negative) the time runs that signatures
+    /// are judged by (auth-v1.md §8 step 4; default zero): an offset past the 1,800 s
+    /// window makes a freshly signed request `RequestExpired`. `POST /__sim/clock` changes
+    /// it at run time.
+    pub fn signature_clock_offset(mut self, offset: chrono::Duration) -> Self {
+        self.signature_clock_offset = offset;
+        self
+    }
+
+    /// Draws every random choice from `seed`: key pair ids and request ids (a
+    /// [`SeededIds`], unless [`SimulatorBuilder::id_generator`] is called afterwards), the
+    /// probabilities of injected faults, and the order of bundled keys.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = Some(seed);
+        self.ids = Arc::new(SeededIds::new(seed));
+        self
+    }
+
+    /// Created key pairs get the crate's bundled public test keys ([`BundledKeys`], in the
+    /// order of [`SimulatorBuilder::seed`]) instead of freshly generated ones.
+    #[cfg(feature = "bundled-keys")]
+    pub fn bundled_keys(mut self) -> Self {
+        self.bundled_keys = true;
         self
     }
 
@@ -360,6 +410,8 @@ impl SimulatorBuilder {
         };
         let keys = match self.key_source {
             Some(source) => source,
+            #[cfg(feature = "bundled-keys")]
+            None if self.bundled_keys => Arc::new(BundledKeys::new(self.seed)),
             None => {
                 let threads = self.key_threads.unwrap_or_else(|| {
                     std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
@@ -374,11 +426,16 @@ impl SimulatorBuilder {
                 accounts,
                 regions: served_regions(&self.default_region, &self.regions),
                 default_region: Arc::from(self.default_region.to_ascii_lowercase()),
+                clock_settings: ClockSettings::new(
+                    self.record_time,
+                    self.signature_clock_offset,
+                    self.clock.now(),
+                ),
                 clock: self.clock,
                 ids: self.ids,
                 keys,
                 journal: Journal::new(self.journal_capacity),
-                faults: Faults::default(),
+                faults: Faults::new(self.seed),
                 state_file,
                 verify_settings: self.verify_signatures.then_some(self.verify_settings),
             }),

@@ -7,13 +7,12 @@
 use std::io::{IsTerminal as _, Write as _};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
 use bcc_keypair_sim::{
     DEFAULT_KEY_POOL_SIZE, DEFAULT_QUOTA, DEFAULT_REGION, DEV_ACCESS_KEY, DEV_SECRET_KEY,
-    SeededIds, Simulator, server,
+    RecordTime, Simulator, server,
 };
 use clap::Parser;
 
@@ -23,7 +22,7 @@ use clap::Parser;
 #[command(name = "bcc-keypair-sim", version)]
 struct Args {
     /// Address to listen on; port 0 picks a free port (the first stdout line shows it).
-    #[arg(long, default_value = "127.0.0.1:8480")]
+    #[arg(long, env = "BCC_SIM_LISTEN", default_value = "127.0.0.1:8480")]
     listen: SocketAddr,
 
     /// Access key id of the first account. Without --access-key and --account, the
@@ -41,40 +40,47 @@ struct Args {
     )]
     secret_key: Option<String>,
 
-    /// Another account as ACCESS_KEY:SECRET_KEY; repeat for several accounts. Key pairs
-    /// and instances are kept per account and region.
-    #[arg(long = "account", value_name = "AK:SK", value_parser = parse_account)]
+    /// Another account as ACCESS_KEY:SECRET_KEY; repeat for several accounts (or separate
+    /// them with commas). Key pairs and instances are kept per account and region.
+    #[arg(
+        long = "account",
+        env = "BCC_SIM_ACCOUNTS",
+        value_name = "AK:SK",
+        value_parser = parse_account,
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
     accounts: Vec<(String, String)>,
 
     /// Region used when the Host header is not `bcc.{region}.baidubce.com`.
-    #[arg(long, default_value = DEFAULT_REGION)]
+    #[arg(long, env = "BCC_SIM_REGION", default_value = DEFAULT_REGION)]
     region: String,
 
     /// Key pairs allowed per account and region.
-    #[arg(long, default_value_t = DEFAULT_QUOTA)]
+    #[arg(long, env = "BCC_SIM_QUOTA", default_value_t = DEFAULT_QUOTA)]
     quota: usize,
 
     /// Keep the state in this JSON file: loaded at start, rewritten atomically after every
     /// change, so key pairs and instances survive a restart.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, env = "BCC_SIM_STATE_FILE", value_name = "PATH")]
     state_file: Option<PathBuf>,
 
     /// RSA-2048 keys kept ready for create requests (generated on background threads).
-    #[arg(long, default_value_t = DEFAULT_KEY_POOL_SIZE)]
+    #[arg(long, env = "BCC_SIM_KEY_POOL_SIZE", default_value_t = DEFAULT_KEY_POOL_SIZE)]
     key_pool_size: usize,
 
     /// Threads generating RSA keys (default: number of CPUs).
-    #[arg(long)]
+    #[arg(long, env = "BCC_SIM_KEY_THREADS")]
     key_threads: Option<usize>,
 
     /// Tokio worker threads serving requests (default: number of CPUs).
-    #[arg(long)]
+    #[arg(long, env = "BCC_SIM_WORKERS")]
     workers: Option<usize>,
 
     /// Accept requests without checking their signature (development only). The access key
     /// of a well-formed Authorization header still picks its account; anything else is
     /// served as the first account.
-    #[arg(long)]
+    #[arg(long, env = "BCC_SIM_NO_VERIFY")]
     no_verify: bool,
 
     /// Seconds a new connection may take to send its first request's headers.
@@ -98,6 +104,44 @@ struct Args {
     /// Connections open at once; beyond it the longest-idle connection is closed.
     #[arg(long, env = "BCC_SIM_MAX_CONNECTIONS", default_value_t = 1024)]
     max_connections: usize,
+
+    /// Where created key pairs get their RSA-2048 keys: `generated` fresh by background
+    /// threads, or `bundled` from the crate's 1,024 pregenerated PUBLIC TEST KEYS (in the
+    /// order of --seed; never for real use).
+    #[arg(long, env = "BCC_SIM_KEYS", value_enum, default_value_t = Keys::Generated)]
+    keys: Keys,
+
+    /// The times the simulator writes (createdTime, journal times): `live` (the clock),
+    /// `frozen` (stopped at start), or an RFC 3339 time to stop them at.
+    #[arg(long, env = "BCC_SIM_RECORD_TIME", value_name = "live|frozen|RFC3339", default_value = "live", value_parser = parse_record_time)]
+    record_time: RecordTime,
+
+    /// Seconds the clock that signatures are judged by runs ahead of the real one (behind
+    /// when negative); past 1800, freshly signed requests are RequestExpired.
+    #[arg(long, env = "BCC_SIM_SIGNATURE_CLOCK_OFFSET", value_name = "SECONDS", default_value_t = 0, allow_negative_numbers = true, value_parser = clap::value_parser!(i64).range(-MAX_CLOCK_OFFSET_SECS..=MAX_CLOCK_OFFSET_SECS))]
+    signature_clock_offset: i64,
+}
+
+/// The largest --signature-clock-offset: a century either way stays inside chrono's range.
+const MAX_CLOCK_OFFSET_SECS: i64 = 100 * 366 * 86_400;
+
+/// Values of `--keys`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Keys {
+    /// Fresh keys from background threads.
+    Generated,
+    /// The bundled public test keys.
+    Bundled,
+}
+
+fn parse_record_time(value: &str) -> Result<RecordTime, String> {
+    match value {
+        "live" => Ok(RecordTime::Live),
+        "frozen" => Ok(RecordTime::Frozen),
+        _ => chrono::DateTime::parse_from_rfc3339(value)
+            .map(|time| RecordTime::FrozenAt(time.with_timezone(&chrono::Utc)))
+            .map_err(|e| format!("expected live, frozen or an RFC 3339 time: {e}")),
+    }
 }
 
 fn parse_seconds(value: &str) -> Result<f64, String> {
@@ -149,8 +193,15 @@ async fn run(args: Args) -> anyhow::Result<()> {
         builder = builder.regions(regions.iter().map(|r| r.trim().to_owned()));
     }
     if let Some(seed) = args.seed {
-        builder = builder.id_generator(Arc::new(SeededIds::new(seed)));
+        builder = builder.seed(seed);
     }
+    if args.keys == Keys::Bundled {
+        tracing::info!("create hands out the bundled public test keys (--keys bundled)");
+        builder = builder.bundled_keys();
+    }
+    builder = builder
+        .record_time(args.record_time)
+        .signature_clock_offset(chrono::Duration::seconds(args.signature_clock_offset));
     if args.no_verify {
         tracing::warn!("signature verification is off (--no-verify)");
         builder = builder.verify_signatures(false);

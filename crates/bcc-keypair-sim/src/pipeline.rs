@@ -4,7 +4,9 @@
 //! 1. **auth** ([`crate::auth`]): the signature, the access key, the account's qualification;
 //! 2. **route** ([`crate::routes`]): the region from `Host`, the operation from method, path
 //!    and action word;
-//! 3. **faults** ([`crate::faults`]): an injected delay or error replaces the operation;
+//! 3. **faults** ([`crate::faults`]): an injected delay, an injected error instead of the
+//!    operation, or a connection that closes before the operation (reset) or after it (lost
+//!    response);
 //! 4. **run** ([`crate::wire`]): the operation parses its body, calls the state, renders;
 //! 5. **persist** ([`crate::persist`]): a change is written to the state file;
 //! 6. **journal** ([`crate::journal`]): the request is recorded for `GET /__sim/requests`;
@@ -24,10 +26,12 @@ use http::request::Parts;
 use http::{HeaderName, HeaderValue, Method, Request, Response, StatusCode};
 
 use crate::auth::{self, Rejected};
+use crate::clock::{RecordClock, Times};
 use crate::control;
+use crate::faults::{ConnectionFault, FaultAction};
 use crate::journal::Entry;
 use crate::lock::read;
-use crate::routes::{self, Routed};
+use crate::routes;
 use crate::state::ScopeRef;
 use crate::wire::{self, Backend, Call};
 use crate::{Inner, MAX_BODY_BYTES};
@@ -48,6 +52,8 @@ pub(crate) struct Outcome {
     canonical_request: Option<String>,
     /// Whether the state changed and must be written to the state file.
     changes_state: bool,
+    /// An injected fault that closes the connection instead of answering.
+    connection_fault: Option<ConnectionFault>,
 }
 
 impl std::fmt::Debug for Outcome {
@@ -61,6 +67,7 @@ impl std::fmt::Debug for Outcome {
             .field("access_key_id", &self.access_key_id)
             .field("region", &self.region)
             .field("changes_state", &self.changes_state)
+            .field("connection_fault", &self.connection_fault)
             .finish_non_exhaustive()
     }
 }
@@ -76,6 +83,7 @@ impl Outcome {
             region: None,
             canonical_request: None,
             changes_state: false,
+            connection_fault: None,
         }
     }
 
@@ -112,7 +120,7 @@ impl Outcome {
 /// Answers one request: the steps of the module documentation, in order.
 pub(crate) async fn handle(inner: &Arc<Inner>, request: Request<Bytes>) -> Response<Bytes> {
     let started = Instant::now();
-    let now = inner.clock.now();
+    let times = inner.clock_settings.times(inner.clock.now());
     let request_id = inner.ids.request_id();
     let (parts, body) = request.into_parts();
     let control = control::is_control_path(parts.uri.path());
@@ -125,16 +133,20 @@ pub(crate) async fn handle(inner: &Arc<Inner>, request: Request<Bytes>) -> Respo
             Err(failure) => Outcome::error(&request_id, failure.code, Some(&failure.message)),
         }
     } else {
-        api(inner, &parts, &body, &request_id, now).await
+        api(inner, &parts, &body, &request_id, times).await
     };
     if outcome.changes_state {
         // Boxed: rare, and it would make every request's future larger.
         Box::pin(persist(inner)).await;
     }
     let head = parts.method == Method::HEAD;
-    let response = render(head, outcome.status, outcome.body.clone(), &request_id);
+    let mut response = render(head, outcome.status, outcome.body.clone(), &request_id);
+    if let Some(fault) = outcome.connection_fault {
+        // The server closes the connection instead of writing this response.
+        response.extensions_mut().insert(fault);
+    }
     if !control {
-        let entry = journal_entry(parts, outcome, request_id, now, started);
+        let entry = journal_entry(parts, outcome, request_id, times.record, started);
         inner.journal.record(entry);
     }
     response
@@ -146,17 +158,21 @@ async fn api(
     parts: &Parts,
     body: &Bytes,
     request_id: &str,
-    now: DateTime<Utc>,
+    times: Times,
 ) -> Outcome {
     if body.len() > MAX_BODY_BYTES {
         // errors.md §4 row 10: the body is not acceptable.
         return Outcome::error(request_id, ErrorCode::InvalidHttpRequest, None);
     }
-    let caller =
-        match auth::authenticate(&inner.accounts, parts, now, inner.verify_settings.as_ref()) {
-            Ok(caller) => caller,
-            Err(rejected) => return Outcome::rejected(request_id, rejected),
-        };
+    let caller = match auth::authenticate(
+        &inner.accounts,
+        parts,
+        times.signature,
+        inner.verify_settings.as_ref(),
+    ) {
+        Ok(caller) => caller,
+        Err(rejected) => return Outcome::rejected(request_id, rejected),
+    };
     let routed = routes::region(parts.headers.get(HOST), &inner.regions).and_then(|region| {
         let routed = routes::route_request(&parts.method, parts.uri.path(), parts.uri.query())?;
         Ok((region, routed))
@@ -189,43 +205,63 @@ async fn api(
 /// Faults, then the operation.
 async fn run(inner: &Inner, call: &Call<'_>, request_id: &str) -> Outcome {
     let operation = call.routed.operation;
-    let mut outcome = match fault(inner, call.routed, request_id).await {
-        Some(injected) => injected,
-        None => {
-            let backend = Backend {
-                state: &inner.state,
-                renderings: &inner.renderings,
-                keys: &*inner.keys,
-                ids: &*inner.ids,
-                clock: &*inner.clock,
-            };
-            match wire::run(&backend, call).await {
-                Ok(body) => Outcome {
-                    changes_state: operation.changes_state(),
-                    ..Outcome::ok(body)
-                },
-                Err(code) => Outcome::error(request_id, code, None),
-            }
+    let action = fault(inner, call).await;
+    let mut outcome = match action {
+        Some(FaultAction::Error(error)) => {
+            let status =
+                StatusCode::from_u16(error.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            Outcome::error_with_status(request_id, status, error.code, Some(&error.message))
         }
+        Some(FaultAction::Connection(ConnectionFault::Reset)) => Outcome {
+            // Never written: the connection closes before the operation runs.
+            connection_fault: Some(ConnectionFault::Reset),
+            ..Outcome::error(
+                request_id,
+                ErrorCode::InternalError,
+                Some("the connection was reset by an injected fault"),
+            )
+        },
+        Some(FaultAction::Connection(ConnectionFault::LostResponse)) => Outcome {
+            connection_fault: Some(ConnectionFault::LostResponse),
+            ..operate(inner, call, request_id).await
+        },
+        Some(FaultAction::Delay) | None => operate(inner, call, request_id).await,
     };
     outcome.operation = Some(operation);
     outcome
 }
 
-/// Applies an injected fault: waits out its latency, and answers its error if it has one.
-async fn fault(inner: &Inner, routed: &Routed<'_>, request_id: &str) -> Option<Outcome> {
-    let injection = inner.faults.take(routed.operation)?;
+/// The operation itself.
+async fn operate(inner: &Inner, call: &Call<'_>, request_id: &str) -> Outcome {
+    let record_clock = RecordClock {
+        clock: &*inner.clock,
+        settings: &inner.clock_settings,
+    };
+    let backend = Backend {
+        state: &inner.state,
+        renderings: &inner.renderings,
+        keys: &*inner.keys,
+        ids: &*inner.ids,
+        clock: &record_clock,
+    };
+    match wire::run(&backend, call).await {
+        Ok(body) => Outcome {
+            changes_state: call.routed.operation.changes_state(),
+            ..Outcome::ok(body)
+        },
+        Err(code) => Outcome::error(request_id, code, None),
+    }
+}
+
+/// The injected fault of a request, if a rule hits it, after waiting out its latency.
+async fn fault(inner: &Inner, call: &Call<'_>) -> Option<FaultAction> {
+    let injection = inner
+        .faults
+        .take(call.routed.operation, call.at.account, call.at.region)?;
     if !injection.latency.is_zero() {
         Box::pin(tokio::time::sleep(injection.latency)).await;
     }
-    let error = injection.error?;
-    let status = StatusCode::from_u16(error.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    Some(Outcome::error_with_status(
-        request_id,
-        status,
-        error.code,
-        Some(&error.message),
-    ))
+    Some(injection.action)
 }
 
 /// Writes the state file, if configured, off the async runtime.

@@ -2,8 +2,10 @@
 //!
 //! Requests are handed to [`Simulator::handle`] with their headers untouched: hyper adds no
 //! request headers, so the verifier sees exactly what the client signed (auth-v1.md §8).
+//!
+//! An injected [`ConnectionFault`] closes the connection instead of answering: the service
+//! future fails, and hyper drops a connection whose service failed without writing a byte.
 
-use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -22,7 +24,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 use tokio::task::{JoinHandle, JoinSet};
 
-use crate::{MAX_BODY_BYTES, Simulator};
+use crate::{ConnectionFault, MAX_BODY_BYTES, Simulator};
 
 mod connections;
 
@@ -127,7 +129,7 @@ fn http1_connection(
         async move {
             let response = answer(&sim, request).await;
             drop(in_flight);
-            Ok::<_, Infallible>(response)
+            response
         }
     });
     hyper::server::conn::http1::Builder::new()
@@ -158,8 +160,17 @@ async fn after_accept_error(
     backoff
 }
 
-/// Reads the body (bounded by [`MAX_BODY_BYTES`]) and lets the simulator answer.
-async fn answer(sim: &Simulator, request: Request<Incoming>) -> Response<Full<Bytes>> {
+/// The service error that makes hyper close a connection without an answer.
+#[derive(Debug, thiserror::Error)]
+#[error("injected fault: {0:?}")]
+struct ClosedByFault(ConnectionFault);
+
+/// Reads the body (bounded by [`MAX_BODY_BYTES`]) and lets the simulator answer, or fails
+/// when an injected fault closes the connection.
+async fn answer(
+    sim: &Simulator,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, ClosedByFault> {
     let (parts, body) = request.into_parts();
     let declared_too_large = || {
         parts
@@ -187,7 +198,10 @@ async fn answer(sim: &Simulator, request: Request<Incoming>) -> Response<Full<By
     // oversized body: 400 InvalidHTTPRequest, with a request id (errors.md §4 row 10).
     let body = body.unwrap_or_else(|| Bytes::from(vec![0; MAX_BODY_BYTES + 1]));
     let response = sim.handle(Request::from_parts(parts, body)).await;
-    response.map(Full::new)
+    if let Some(fault) = response.extensions().get::<ConnectionFault>() {
+        return Err(ClosedByFault(*fault));
+    }
+    Ok(response.map(Full::new))
 }
 
 /// Whether `Transfer-Encoding` names a coding besides `chunked` (say `gzip, chunked`): hyper

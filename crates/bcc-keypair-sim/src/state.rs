@@ -332,6 +332,12 @@ impl State {
         Ok(Precheck::Proceed)
     }
 
+    /// Whether the scope holds a key pair with this public key blob.
+    pub(crate) fn holds_public_key(&self, at: ScopeRef<'_>, blob: &[u8]) -> bool {
+        self.scope(at)
+            .is_some_and(|scope| scope.keypairs.values().any(|k| k.blob == blob))
+    }
+
     /// Creates a key pair with `key` (errors.md §4 rows 17, 25).
     pub(crate) fn create(
         &mut self,

@@ -91,10 +91,16 @@ async fn create(backend: &Backend<'_>, call: &Call<'_>) -> Result<Bytes, ErrorCo
     if let Precheck::Repeat(view) = precheck {
         return Ok(keypair_answer(*view, call.at.region));
     }
-    let key = backend.keys.next_key().await.map_err(|error| {
-        tracing::error!(%error, "no key material for create");
-        ErrorCode::InternalError
-    })?;
+    // A source that repeats keys (the bundle) must not hand this scope a key it holds.
+    let taken = |blob: &[u8]| read(backend.state).holds_public_key(call.at, blob);
+    let key = backend
+        .keys
+        .next_key_avoiding(&taken)
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "no key material for create");
+            ErrorCode::InternalError
+        })?;
     let new = NewKeypair {
         name: &name,
         description: &description,

@@ -9,8 +9,15 @@ mod auth;
 #[cfg(feature = "cli")]
 #[path = "sim/binary.rs"]
 mod binary;
+#[path = "sim/clock.rs"]
+mod clock;
 #[path = "sim/control.rs"]
 mod control;
+#[cfg(feature = "cli")]
+#[path = "sim/environment.rs"]
+mod environment;
+#[path = "sim/faults.rs"]
+mod faults;
 #[path = "sim/keys.rs"]
 mod keys;
 #[path = "sim/operations.rs"]
