@@ -6,13 +6,13 @@
 //!    and action word;
 //! 3. **faults** ([`crate::faults`]): an injected delay or error replaces the operation;
 //! 4. **run** ([`crate::wire`]): the operation parses its body, calls the state, renders;
-//! 5. **persist** ([`crate::persist`]): a change is written to the state file;
+//! 5. **persist** ([`crate::persist`]): a change is on disk before it is answered; one that
+//!    cannot be saved is undone and answered `500 InternalError`;
 //! 6. **journal** ([`crate::journal`]): the request is recorded for `GET /__sim/requests`;
 //! 7. **render**: the HTTP response, with the request id on every answer.
 //!
 //! Control requests (`/__sim/…`) skip auth, route, faults and journal.
 
-use std::io;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -26,9 +26,9 @@ use http::{HeaderName, HeaderValue, Method, Request, Response, StatusCode};
 use crate::auth::{self, Rejected};
 use crate::control;
 use crate::journal::Entry;
-use crate::lock::read;
+use crate::lock::write;
 use crate::routes::{self, Routed};
-use crate::state::ScopeRef;
+use crate::state::{ScopeRef, tracking_own_changes};
 use crate::wire::{self, Backend, Call};
 use crate::{Inner, MAX_BODY_BYTES};
 
@@ -48,6 +48,8 @@ pub(crate) struct Outcome {
     canonical_request: Option<String>,
     /// Whether the state changed and must be written to the state file.
     changes_state: bool,
+    /// Why the request failed, for the journal, when the code alone does not say.
+    reason: Option<String>,
 }
 
 impl std::fmt::Debug for Outcome {
@@ -76,6 +78,7 @@ impl Outcome {
             region: None,
             canonical_request: None,
             changes_state: false,
+            reason: None,
         }
     }
 
@@ -116,21 +119,18 @@ pub(crate) async fn handle(inner: &Arc<Inner>, request: Request<Bytes>) -> Respo
     let request_id = inner.ids.request_id();
     let (parts, body) = request.into_parts();
     let control = control::is_control_path(parts.uri.path());
-    let outcome = if control {
-        match control::handle(inner, &parts, &body) {
-            Ok(reply) => Outcome {
-                changes_state: reply.changes_state,
-                ..Outcome::ok(reply.body)
-            },
-            Err(failure) => Outcome::error(&request_id, failure.code, Some(&failure.message)),
+    let answer = answer(inner, &parts, &body, &request_id, now, control);
+    let outcome = if inner.state_file.is_some() {
+        let (outcome, own_change) = tracking_own_changes(answer).await;
+        if outcome.changes_state {
+            // Boxed: it waits for the disk, and would make every request's future larger.
+            Box::pin(persist(inner, outcome, own_change, &request_id)).await
+        } else {
+            outcome
         }
     } else {
-        api(inner, &parts, &body, &request_id, now).await
+        answer.await
     };
-    if outcome.changes_state {
-        // Boxed: rare, and it would make every request's future larger.
-        Box::pin(persist(inner)).await;
-    }
     let head = parts.method == Method::HEAD;
     let response = render(head, outcome.status, outcome.body.clone(), &request_id);
     if !control {
@@ -138,6 +138,28 @@ pub(crate) async fn handle(inner: &Arc<Inner>, request: Request<Bytes>) -> Respo
         inner.journal.record(entry);
     }
     response
+}
+
+/// The answer before it is saved: the control API's, or the key pair API's.
+async fn answer(
+    inner: &Arc<Inner>,
+    parts: &Parts,
+    body: &Bytes,
+    request_id: &str,
+    now: DateTime<Utc>,
+    control: bool,
+) -> Outcome {
+    if control {
+        match control::handle(inner, parts, body) {
+            Ok(reply) => Outcome {
+                changes_state: reply.changes_state,
+                ..Outcome::ok(reply.body)
+            },
+            Err(failure) => Outcome::error(request_id, failure.code, Some(&failure.message)),
+        }
+    } else {
+        api(inner, parts, body, request_id, now).await
+    }
 }
 
 /// The key pair API: auth, route, faults, run.
@@ -228,21 +250,39 @@ async fn fault(inner: &Inner, routed: &Routed<'_>, request_id: &str) -> Option<O
     ))
 }
 
-/// Writes the state file, if configured, off the async runtime.
-async fn persist(inner: &Arc<Inner>) {
-    let Some(file) = inner.state_file.clone() else {
-        return;
+/// Waits until the request's changes are on disk. If they cannot be saved they are undone,
+/// and the answer becomes `500 InternalError` (errors.md §4 row 26) with the reason in the
+/// journal.
+async fn persist(
+    inner: &Inner,
+    outcome: Outcome,
+    own_change: Option<u64>,
+    request_id: &str,
+) -> Outcome {
+    let Some(store) = &inner.state_file else {
+        return outcome;
     };
-    let inner = Arc::clone(inner);
-    let save = move || file.save_with(|| read(&inner.state).to_json().map_err(io::Error::other));
-    let result = match tokio::runtime::Handle::try_current() {
-        Ok(_) => tokio::task::spawn_blocking(save)
+    let committed = store.commit(&mut write(&inner.state), own_change);
+    let saved = match committed {
+        Ok(pending) => pending
             .await
-            .unwrap_or_else(|e| Err(io::Error::other(e))),
-        Err(_) => save(),
+            .unwrap_or_else(|_| Err(Arc::from("the state file writer has stopped"))),
+        Err(reason) => Err(reason),
     };
-    if let Err(error) = result {
-        tracing::error!(%error, "writing the state file failed");
+    match saved {
+        Ok(()) => outcome,
+        Err(reason) => Outcome {
+            operation: outcome.operation,
+            access_key_id: outcome.access_key_id,
+            region: outcome.region,
+            canonical_request: outcome.canonical_request,
+            reason: Some(reason.to_string()),
+            ..Outcome::error(
+                request_id,
+                ErrorCode::InternalError,
+                Some("The change could not be saved and was not applied. Please try again."),
+            )
+        },
     }
 }
 
@@ -270,6 +310,7 @@ fn journal_entry(
         error_code: outcome.error_code,
         duration: started.elapsed(),
         canonical_request: outcome.canonical_request,
+        reason: outcome.reason,
     }
 }
 
