@@ -183,3 +183,90 @@ fn replay_into(state: &mut State, entries: Vec<log::Entry>) -> u64 {
     }
     newest
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lock::{read, write};
+    use crate::state::ScopeRef;
+
+    const AT: ScopeRef<'static> = ScopeRef {
+        account: "ak",
+        region: "bj",
+    };
+
+    fn settings(min_compaction_bytes: u64) -> Settings {
+        Settings {
+            min_compaction_bytes,
+            ..Settings::new(5, TimeDelta::hours(24))
+        }
+    }
+
+    fn put_instance(state: &RwLock<State>, store: &Store, id: &str) {
+        let pending = {
+            let mut state = write(state);
+            state.put_instance(AT, id, "linux".to_owned(), "Running".to_owned());
+            store.commit(&mut state, None).expect("queued")
+        };
+        pending.blocking_recv().expect("answered").expect("saved");
+    }
+
+    #[test]
+    fn the_log_is_compacted_into_the_snapshot_once_it_outgrows_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state.json");
+        let (state, store) = Store::open(path.clone(), settings(0)).expect("opened");
+        for n in 0..20 {
+            put_instance(&state, &store, &format!("i-{n}"));
+        }
+        let log = std::fs::read_to_string(dir.path().join("state.json.log")).expect("log");
+        assert!(log.lines().count() < 10, "{log}");
+        let snapshot = std::fs::read_to_string(&path).expect("snapshot");
+        assert!(snapshot.contains("\"i-0\""), "{snapshot}");
+        let (reloaded, _store) = Store::open(path, settings(0)).expect("reopened");
+        assert_eq!(read(&reloaded).instances(None, None).len(), 20);
+    }
+
+    #[test]
+    fn below_the_threshold_every_write_is_one_appended_line() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state.json");
+        let (state, store) = Store::open(path.clone(), settings(1 << 20)).expect("opened");
+        for n in 0..20 {
+            put_instance(&state, &store, &format!("i-{n}"));
+        }
+        let log = std::fs::read_to_string(dir.path().join("state.json.log")).expect("log");
+        // The first write started the files with a snapshot; each later one is a line.
+        assert_eq!(log.lines().count(), 19, "{log}");
+        let (reloaded, _store) = Store::open(path, settings(1 << 20)).expect("reopened");
+        assert_eq!(read(&reloaded).instances(None, None).len(), 20);
+    }
+
+    #[test]
+    fn log_entries_the_snapshot_already_holds_are_skipped() {
+        // A crash after a snapshot was renamed into place but before the log was emptied.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state.json");
+        let quota = |n: u64| {
+            format!(
+                r#"{{"quotas":{{"quotas":{{"default":{n},"overrides":[{{"account":"ak","region":null,"quota":{n}}}]}}}}}}"#
+            )
+        };
+        let snapshot = r#"{"version":1,"nextSeq":1,"configuredQuota":5,"logPosition":5,
+            "quotas":{"default":5,"overrides":[{"account":"ak","region":null,"quota":50}]},"accounts":{}}"#;
+        std::fs::write(&path, snapshot).expect("snapshot");
+        let log = format!(
+            "{{\"lsn\":4,\"changes\":[{}]}}\n{{\"lsn\":5,\"changes\":[{}]}}\n",
+            quota(40),
+            quota(50)
+        );
+        std::fs::write(dir.path().join("state.json.log"), &log).expect("log");
+        let (state, store) = Store::open(path.clone(), settings(1 << 20)).expect("opened");
+        assert_eq!(read(&state).quota(AT), 50);
+        drop(store);
+        let newer = format!("{log}{{\"lsn\":6,\"changes\":[{}]}}\n", quota(60));
+        std::fs::write(dir.path().join("state.json.log"), newer).expect("log");
+        let (state, _store) = Store::open(path, settings(1 << 20)).expect("opened");
+        assert_eq!(read(&state).quota(AT), 60);
+    }
+}
