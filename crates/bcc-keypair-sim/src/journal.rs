@@ -34,6 +34,8 @@ pub(crate) struct Entry {
     pub(crate) duration: Duration,
     /// The canonical request the simulator computed, for `SignatureDoesNotMatch`.
     pub(crate) canonical_request: Option<String>,
+    /// Why the request failed, in words, when the code alone does not say.
+    pub(crate) reason: Option<String>,
 }
 
 /// How an entry is shown.
@@ -54,6 +56,8 @@ pub(crate) struct EntryView<'a> {
     duration_micros: u128,
     #[serde(skip_serializing_if = "Option::is_none")]
     canonical_request: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
 }
 
 impl Entry {
@@ -75,6 +79,7 @@ impl Entry {
             error_code: self.error_code.as_ref().map(ErrorCode::as_str),
             duration_micros: self.duration.as_micros(),
             canonical_request: self.canonical_request.as_deref(),
+            reason: self.reason.as_deref(),
         }
     }
 }
@@ -166,6 +171,7 @@ mod tests {
             error_code: None,
             duration: Duration::ZERO,
             canonical_request: None,
+            reason: None,
         }
     }
 

@@ -58,7 +58,7 @@
 //! # Non-goals
 //!
 //! Only the key pair API of BCC. No TLS (put a proxy in front if needed), no HTTP/2, no
-//! persistence beyond a single JSON state file.
+//! persistence beyond a JSON state file (a snapshot and its change log).
 #![deny(missing_docs)]
 
 mod auth;
@@ -80,6 +80,7 @@ mod wire;
 use std::io;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use bce_auth::VerifySettings;
 use bytes::Bytes;
@@ -102,7 +103,7 @@ use crate::auth::Accounts;
 use crate::clock::ClockSettings;
 use crate::faults::Faults;
 use crate::journal::Journal;
-use crate::persist::StateFile;
+use crate::persist::Store;
 use crate::state::State;
 use crate::wire::Renderings;
 
@@ -120,6 +121,10 @@ pub const DEFAULT_REGION: &str = "bj";
 pub const DEFAULT_REGIONS: &[&str] = &[
     "bj", "gz", "su", "hkg", "fwh", "bd", "fsh", "nj", "cd", "yq", "sin",
 ];
+/// How long a client token is remembered by default: 24 hours. (Inferred: the service
+/// documents no lifetime; a repeated token after it, or after its key pair was deleted, is
+/// a new request.)
+pub const DEFAULT_CLIENT_TOKEN_TTL: Duration = Duration::from_secs(24 * 60 * 60);
 /// Largest accepted request body. Larger bodies get `400 InvalidHTTPRequest` (errors.md
 /// §4 row 10: the body is not acceptable); the server refuses them before reading them.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -172,7 +177,8 @@ impl std::fmt::Debug for Simulator {
 
 /// Everything the simulator keeps; the pipeline and the control API read it.
 pub(crate) struct Inner {
-    pub(crate) state: RwLock<State>,
+    /// Shared with the state file's writer thread, which undoes changes it cannot save.
+    pub(crate) state: Arc<RwLock<State>>,
     pub(crate) renderings: Renderings,
     pub(crate) accounts: Accounts,
     pub(crate) default_region: Arc<str>,
@@ -185,7 +191,7 @@ pub(crate) struct Inner {
     pub(crate) keys: Arc<dyn KeySource>,
     pub(crate) journal: Journal,
     pub(crate) faults: Faults,
-    pub(crate) state_file: Option<Arc<StateFile>>,
+    pub(crate) state_file: Option<Store>,
     /// `None`: signatures are not checked (development only).
     pub(crate) verify_settings: Option<VerifySettings>,
 }
@@ -208,6 +214,7 @@ pub struct SimulatorBuilder {
     key_pool_size: usize,
     key_threads: Option<usize>,
     state_file: Option<PathBuf>,
+    client_token_ttl: Duration,
     journal_capacity: usize,
     verify_settings: VerifySettings,
     verify_signatures: bool,
@@ -242,6 +249,7 @@ impl Default for SimulatorBuilder {
             key_pool_size: DEFAULT_KEY_POOL_SIZE,
             key_threads: None,
             state_file: None,
+            client_token_ttl: DEFAULT_CLIENT_TOKEN_TTL,
             journal_capacity: DEFAULT_JOURNAL_CAPACITY,
             verify_settings: VerifySettings::default(),
             verify_signatures: true,
@@ -354,9 +362,17 @@ impl SimulatorBuilder {
         self
     }
 
-    /// Keeps the state in this file: loaded at build, rewritten atomically after each change.
+    /// Keeps the state in this file (a snapshot, and a change log beside it at `PATH.log`):
+    /// loaded at build; every change is on disk before it is acknowledged.
     pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.state_file = Some(path.into());
+        self
+    }
+
+    /// How long a client token is remembered (default [`DEFAULT_CLIENT_TOKEN_TTL`]),
+    /// counted on the simulator's [`Clock`]. A token repeated later is a new request.
+    pub fn client_token_ttl(mut self, ttl: Duration) -> Self {
+        self.client_token_ttl = ttl;
         self
     }
 
@@ -389,24 +405,18 @@ impl SimulatorBuilder {
         if accounts.is_empty() {
             accounts.add(DEV_ACCESS_KEY, DEV_ACCESS_KEY, DEV_SECRET_KEY);
         }
-        let state_file = self.state_file.map(|p| Arc::new(StateFile::new(p)));
-        let state = match &state_file {
-            None => State::new(self.quota),
-            Some(file) => match file.load() {
-                Ok(None) => State::new(self.quota),
-                Ok(Some(bytes)) => {
-                    State::from_json(&bytes, self.quota).map_err(|e| SimError::StateFormat {
-                        path: file.path().to_path_buf(),
-                        detail: e.to_string(),
-                    })?
-                }
-                Err(source) => {
-                    return Err(SimError::StateFile {
-                        path: file.path().to_path_buf(),
-                        source,
-                    });
-                }
-            },
+        let ttl =
+            chrono::TimeDelta::from_std(self.client_token_ttl).unwrap_or(chrono::TimeDelta::MAX);
+        let (state, state_file) = match self.state_file {
+            None => {
+                let mut state = State::new(self.quota);
+                state.set_client_token_ttl(ttl);
+                (Arc::new(RwLock::new(state)), None)
+            }
+            Some(path) => {
+                let (state, store) = Store::open(path, persist::Settings::new(self.quota, ttl))?;
+                (state, Some(store))
+            }
         };
         let keys = match self.key_source {
             Some(source) => source,
@@ -421,7 +431,7 @@ impl SimulatorBuilder {
         };
         Ok(Simulator {
             inner: Arc::new(Inner {
-                state: RwLock::new(state),
+                state,
                 renderings: Renderings::default(),
                 accounts,
                 regions: served_regions(&self.default_region, &self.regions),
@@ -451,8 +461,7 @@ impl Simulator {
     }
 
     /// Answers one request without a socket. Never panics; bad input gets a BCE error
-    /// response. Must run inside a Tokio runtime (the state file is written on a blocking
-    /// thread and injected latency uses Tokio's timer).
+    /// response. Must run inside a Tokio runtime (injected latency uses Tokio's timer).
     pub async fn handle(&self, request: Request<Bytes>) -> Response<Bytes> {
         pipeline::handle(&self.inner, request).await
     }

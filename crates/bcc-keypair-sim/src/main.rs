@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use bcc_keypair_sim::{
-    DEFAULT_KEY_POOL_SIZE, DEFAULT_QUOTA, DEFAULT_REGION, DEV_ACCESS_KEY, DEV_SECRET_KEY,
-    RecordTime, Simulator, server,
+    DEFAULT_CLIENT_TOKEN_TTL, DEFAULT_KEY_POOL_SIZE, DEFAULT_QUOTA, DEFAULT_REGION, DEV_ACCESS_KEY,
+    DEV_SECRET_KEY, RecordTime, Simulator, server,
 };
 use clap::Parser;
 
@@ -60,10 +60,18 @@ struct Args {
     #[arg(long, env = "BCC_SIM_QUOTA", default_value_t = DEFAULT_QUOTA)]
     quota: usize,
 
-    /// Keep the state in this JSON file: loaded at start, rewritten atomically after every
-    /// change, so key pairs and instances survive a restart.
+    /// Keep the state in this JSON file (a snapshot, and a change log at PATH.log): loaded
+    /// at start; every change is on disk before it is answered, so key pairs and instances
+    /// survive a restart or a crash.
     #[arg(long, env = "BCC_SIM_STATE_FILE", value_name = "PATH")]
     state_file: Option<PathBuf>,
+
+    /// Seconds a client token is remembered: a repeat within them gets the first answer,
+    /// a repeat after them is a new request.
+    #[arg(long, env = "BCC_SIM_CLIENT_TOKEN_TTL", value_name = "SECONDS",
+          default_value_t = DEFAULT_CLIENT_TOKEN_TTL.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    client_token_ttl: u64,
 
     /// RSA-2048 keys kept ready for create requests (generated on background threads).
     #[arg(long, env = "BCC_SIM_KEY_POOL_SIZE", default_value_t = DEFAULT_KEY_POOL_SIZE)]
@@ -185,7 +193,8 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let mut builder = Simulator::builder()
         .default_region(args.region.clone())
         .quota(args.quota)
-        .key_pool_size(args.key_pool_size);
+        .key_pool_size(args.key_pool_size)
+        .client_token_ttl(Duration::from_secs(args.client_token_ttl));
     if let Some(threads) = args.key_threads {
         builder = builder.key_generator_threads(threads);
     }

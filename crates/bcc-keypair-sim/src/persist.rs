@@ -1,188 +1,272 @@
-//! The state file (`--state-file`): the simulated cloud survives a restart.
+//! The state file (`--state-file PATH`): the simulated cloud survives a restart, and no
+//! change is acknowledged before it is on disk.
 //!
-//! Writes are atomic: the new state goes to a temporary file in the same directory, which is
-//! flushed to disk, renamed over the state file, and then the directory itself is flushed.
-//! A crash at any point leaves either the previous or the new state file, never a torn one;
-//! temporary files a crash left behind are removed when the file is loaded at start. The
-//! file holds private keys, so it is created readable by its owner only (mode 0600).
+//! On disk: a snapshot of the whole state at `PATH` (the JSON the simulator has always
+//! written there) and a change log at `PATH.log`, one line per request that changed
+//! something ([`log`]). A write appends one line rather than rewriting the state, so its
+//! cost does not grow with the number of key pairs; the [`writer`] thread flushes the
+//! lines of many concurrent requests at once, and rewrites the snapshot when the log has
+//! grown past it. Loading reads the snapshot, then replays the log entries newer than it.
+//! A state file written before the change log existed is a snapshot without a log, and
+//! loads as it always did.
+//!
+//! A request that changed the state commits once its operation is done: its changes are
+//! queued in the order they were made, and the request waits for the writer. If they
+//! cannot be saved (the directory was removed, the disk is full), every change not yet on
+//! disk is undone and each waiting request gets the reason, which the pipeline answers as
+//! `500 InternalError` (errors.md §4 row 26) and the journal records.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+mod files;
+mod log;
+mod writer;
+
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Sender};
+use std::sync::{Arc, RwLock};
 
-use crate::lock::lock;
+use chrono::TimeDelta;
+use tokio::sync::oneshot;
 
-/// A state file on disk.
+use self::files::{Files, read_if_present};
+use self::writer::{MIN_COMPACTION_BYTES, Queued, Saved, Writer};
+use crate::SimError;
+use crate::state::State;
+
+/// The state file of a running simulator.
 #[derive(Debug)]
-pub(crate) struct StateFile {
+pub(crate) struct Store {
     path: PathBuf,
-    /// Serialises writers so that the last rename always carries the newest snapshot.
-    writer: Mutex<()>,
-    counter: AtomicU64,
+    queue: Sender<Queued>,
+    next_lsn: Arc<AtomicU64>,
 }
 
-impl StateFile {
-    pub(crate) fn new(path: PathBuf) -> Self {
+/// A commit waiting for the writer.
+pub(crate) type Pending = oneshot::Receiver<Saved>;
+
+/// How a state is configured when it is loaded.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Settings {
+    pub(crate) quota: usize,
+    pub(crate) client_token_ttl: TimeDelta,
+    /// The log size below which the snapshot is never rewritten.
+    pub(crate) min_compaction_bytes: u64,
+}
+
+impl Settings {
+    pub(crate) fn new(quota: usize, client_token_ttl: TimeDelta) -> Self {
         Self {
-            path,
-            writer: Mutex::new(()),
-            counter: AtomicU64::new(0),
+            quota,
+            client_token_ttl,
+            min_compaction_bytes: MIN_COMPACTION_BYTES,
         }
+    }
+}
+
+impl Store {
+    /// Loads the state saved at `path` (an empty one when there is none) and starts the
+    /// writer thread.
+    pub(crate) fn open(
+        path: PathBuf,
+        settings: Settings,
+    ) -> Result<(Arc<RwLock<State>>, Self), SimError> {
+        let files = Files::new(path.clone());
+        let io_error = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| SimError::StateFile { path, source }
+        };
+        let format_error = |path: &Path, detail: String| SimError::StateFormat {
+            path: path.to_path_buf(),
+            detail,
+        };
+        let snapshot = files.load().map_err(io_error(&path))?;
+        let snapshot_len = snapshot.as_ref().map_or(0, Vec::len) as u64;
+        let mut state = match snapshot {
+            None => State::new(settings.quota),
+            Some(bytes) => State::from_json(&bytes, settings.quota)
+                .map_err(|e| format_error(&path, e.to_string()))?,
+        };
+        let log_path = files.log_path().to_path_buf();
+        let log_bytes = read_if_present(&log_path).map_err(io_error(&log_path))?;
+        let (newest_lsn, log) = match log_bytes {
+            None => (state.log_position(), None),
+            Some(bytes) => {
+                let replay = log::parse(&bytes).map_err(|(line, detail)| {
+                    format_error(&log_path, format!("line {line}: {detail}"))
+                })?;
+                let newest = replay_into(&mut state, replay.entries);
+                if replay.intact_len < bytes.len() as u64 {
+                    tracing::warn!(path = %log_path.display(), "ignored the torn last line of the change log");
+                }
+                let file = files.open_log().map_err(io_error(&log_path))?;
+                file.set_len(replay.intact_len)
+                    .and_then(|()| file.sync_all())
+                    .map_err(io_error(&log_path))?;
+                (newest, Some((file, replay.intact_len)))
+            }
+        };
+        state.use_configured_quota(settings.quota);
+        state.set_client_token_ttl(settings.client_token_ttl);
+        state.record_changes();
+        let state = Arc::new(RwLock::new(state));
+        let next_lsn = Arc::new(AtomicU64::new(newest_lsn + 1));
+        let (queue, receiver) = mpsc::channel();
+        let (log, log_len) = log.map_or((None, 0), |(file, len)| (Some(file), len));
+        let writer = Writer {
+            files,
+            state: Arc::clone(&state),
+            queue: receiver,
+            next_lsn: Arc::clone(&next_lsn),
+            log,
+            log_len,
+            snapshot_len,
+            durable_through: 0,
+            min_compaction_bytes: settings.min_compaction_bytes,
+        };
+        std::thread::Builder::new()
+            .name("bcc-sim-state-writer".to_owned())
+            .spawn(move || writer.run())?;
+        let store = Self {
+            path,
+            queue,
+            next_lsn,
+        };
+        Ok((state, store))
     }
 
     pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
-    /// The saved bytes, or `None` when there is no state file yet. Removes the temporary
-    /// files of interrupted saves first.
-    pub(crate) fn load(&self) -> io::Result<Option<Vec<u8>>> {
-        self.remove_leftover_temporaries();
-        match fs::read(&self.path) {
-            Ok(bytes) => Ok(Some(bytes)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-
-    /// Takes a snapshot with `snapshot` while holding the writer lock, then writes it
-    /// atomically. Taking the snapshot inside the lock means a later writer never
-    /// overwrites a newer snapshot with an older one.
-    pub(crate) fn save_with(
+    /// Queues the changes made since the last commit; call with the state write-locked,
+    /// so the log keeps the order the changes were made in. `own_change` is the newest
+    /// change the committing request made: if it was undone already, the request learns
+    /// why at once. A commit without changes still waits for everything queued before it,
+    /// so nothing is acknowledged on the strength of a change that is not yet saved.
+    pub(crate) fn commit(
         &self,
-        snapshot: impl FnOnce() -> io::Result<Vec<u8>>,
-    ) -> io::Result<()> {
-        let _writer = lock(&self.writer);
-        let bytes = snapshot()?;
-        self.write_atomically(&bytes)
-    }
-
-    /// `.{file name}.tmp-`: the start of every temporary file name of this state file.
-    fn temp_prefix(&self) -> String {
-        let name = self
-            .path
-            .file_name()
-            .map_or_else(|| "state".into(), |n| n.to_string_lossy().into_owned());
-        format!(".{name}.tmp-")
-    }
-
-    fn temp_path(&self) -> PathBuf {
-        let n = self.counter.fetch_add(1, Ordering::Relaxed);
-        let prefix = self.temp_prefix();
-        self.dir()
-            .join(format!("{prefix}{}-{n}", std::process::id()))
-    }
-
-    /// Each interrupted save left one temporary file; nothing reads them.
-    fn remove_leftover_temporaries(&self) {
-        let prefix = self.temp_prefix();
-        let Ok(entries) = fs::read_dir(self.dir()) else {
-            return;
+        state: &mut State,
+        own_change: Option<u64>,
+    ) -> Result<Pending, Arc<str>> {
+        if let Some(reason) = own_change.and_then(|change| state.undone_reason(change)) {
+            return Err(reason);
+        }
+        let (changes, newest_change) = state.take_changes();
+        let (done, pending) = oneshot::channel();
+        let queued = Queued {
+            lsn: self.next_lsn.fetch_add(1, Ordering::Relaxed),
+            changes,
+            newest_change,
+            done: Some(done),
         };
-        for entry in entries.flatten() {
-            if entry.file_name().to_string_lossy().starts_with(&prefix) {
-                match fs::remove_file(entry.path()) {
-                    Ok(()) => {
-                        tracing::info!(path = %entry.path().display(), "removed a temporary file of an interrupted save")
-                    }
-                    Err(error) => {
-                        tracing::warn!(path = %entry.path().display(), %error, "could not remove a leftover temporary file")
-                    }
-                }
-            }
+        if let Err(mpsc::SendError(queued)) = self.queue.send(queued) {
+            let reason: Arc<str> = Arc::from("the state file writer has stopped");
+            let durable_through = newest_change - queued.changes.len() as u64;
+            state.undo(queued.changes, durable_through, Arc::clone(&reason));
+            return Err(reason);
         }
+        Ok(pending)
     }
+}
 
-    fn dir(&self) -> PathBuf {
-        match self.path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
+/// Replays the log entries newer than the snapshot; returns the newest entry number.
+fn replay_into(state: &mut State, entries: Vec<log::Entry>) -> u64 {
+    let mut newest = state.log_position();
+    for entry in entries {
+        if entry.lsn <= state.log_position() {
+            continue;
+        }
+        newest = newest.max(entry.lsn);
+        for record in entry.changes {
+            state.apply(record);
         }
     }
-
-    fn write_atomically(&self, bytes: &[u8]) -> io::Result<()> {
-        let temp = self.temp_path();
-        let result = (|| {
-            let mut options = OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            let mut file = options.open(&temp)?;
-            file.write_all(bytes)?;
-            file.sync_all()?;
-            drop(file);
-            fs::rename(&temp, &self.path)?;
-            // The rename is durable only once the directory entry is on disk.
-            File::open(self.dir())?.sync_all()
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&temp);
-        }
-        result
-    }
+    newest
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lock::{read, write};
+    use crate::state::ScopeRef;
 
-    #[test]
-    fn a_save_replaces_the_file_and_leaves_no_temporary_files() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let file = StateFile::new(dir.path().join("state.json"));
-        assert_eq!(file.load().expect("load"), None);
-        file.save_with(|| Ok(b"one".to_vec())).expect("save");
-        file.save_with(|| Ok(b"two".to_vec())).expect("save");
-        assert_eq!(file.load().expect("load").as_deref(), Some(&b"two"[..]));
-        let names: Vec<_> = fs::read_dir(dir.path())
-            .expect("read_dir")
-            .map(|e| e.expect("entry").file_name())
-            .collect();
-        assert_eq!(names, ["state.json"]);
-    }
+    const AT: ScopeRef<'static> = ScopeRef {
+        account: "ak",
+        region: "bj",
+    };
 
-    #[test]
-    fn a_stray_temporary_file_from_a_crash_is_ignored() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let file = StateFile::new(dir.path().join("state.json"));
-        file.save_with(|| Ok(b"good".to_vec())).expect("save");
-        // A crash between writing the temporary file and the rename leaves this behind.
-        fs::write(dir.path().join(".state.json.tmp-999-0"), b"{half-writ").expect("write");
-        assert_eq!(file.load().expect("load").as_deref(), Some(&b"good"[..]));
-        file.save_with(|| Ok(b"next".to_vec())).expect("save");
-        assert_eq!(file.load().expect("load").as_deref(), Some(&b"next"[..]));
-    }
-
-    #[test]
-    fn loading_removes_temporary_files_of_interrupted_saves_and_nothing_else() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let file = StateFile::new(dir.path().join("state.json"));
-        file.save_with(|| Ok(b"good".to_vec())).expect("save");
-        for leftover in [".state.json.tmp-999-0", ".state.json.tmp-1000-7"] {
-            fs::write(dir.path().join(leftover), b"{half-writ").expect("write");
+    fn settings(min_compaction_bytes: u64) -> Settings {
+        Settings {
+            min_compaction_bytes,
+            ..Settings::new(5, TimeDelta::hours(24))
         }
-        fs::write(dir.path().join("other.json"), b"{}").expect("write");
-        assert_eq!(file.load().expect("load").as_deref(), Some(&b"good"[..]));
-        let mut names: Vec<_> = fs::read_dir(dir.path())
-            .expect("read_dir")
-            .map(|e| e.expect("entry").file_name())
-            .collect();
-        names.sort();
-        assert_eq!(names, ["other.json", "state.json"]);
     }
 
-    #[cfg(unix)]
+    fn put_instance(state: &RwLock<State>, store: &Store, id: &str) {
+        let pending = {
+            let mut state = write(state);
+            state.put_instance(AT, id, "linux".to_owned(), "Running".to_owned());
+            store.commit(&mut state, None).expect("queued")
+        };
+        pending.blocking_recv().expect("answered").expect("saved");
+    }
+
     #[test]
-    fn the_state_file_is_readable_by_its_owner_only() {
-        use std::os::unix::fs::PermissionsExt as _;
+    fn the_log_is_compacted_into_the_snapshot_once_it_outgrows_it() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("state.json");
-        StateFile::new(path.clone())
-            .save_with(|| Ok(b"{}".to_vec()))
-            .expect("save");
-        let mode = fs::metadata(&path).expect("metadata").permissions().mode();
-        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+        let (state, store) = Store::open(path.clone(), settings(0)).expect("opened");
+        for n in 0..20 {
+            put_instance(&state, &store, &format!("i-{n}"));
+        }
+        let log = std::fs::read_to_string(dir.path().join("state.json.log")).expect("log");
+        assert!(log.lines().count() < 10, "{log}");
+        let snapshot = std::fs::read_to_string(&path).expect("snapshot");
+        assert!(snapshot.contains("\"i-0\""), "{snapshot}");
+        let (reloaded, _store) = Store::open(path, settings(0)).expect("reopened");
+        assert_eq!(read(&reloaded).instances(None, None).len(), 20);
+    }
+
+    #[test]
+    fn below_the_threshold_every_write_is_one_appended_line() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state.json");
+        let (state, store) = Store::open(path.clone(), settings(1 << 20)).expect("opened");
+        for n in 0..20 {
+            put_instance(&state, &store, &format!("i-{n}"));
+        }
+        let log = std::fs::read_to_string(dir.path().join("state.json.log")).expect("log");
+        // The first write started the files with a snapshot; each later one is a line.
+        assert_eq!(log.lines().count(), 19, "{log}");
+        let (reloaded, _store) = Store::open(path, settings(1 << 20)).expect("reopened");
+        assert_eq!(read(&reloaded).instances(None, None).len(), 20);
+    }
+
+    #[test]
+    fn log_entries_the_snapshot_already_holds_are_skipped() {
+        // A crash after a snapshot was renamed into place but before the log was emptied.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state.json");
+        let quota = |n: u64| {
+            format!(
+                r#"{{"quotas":{{"quotas":{{"default":{n},"overrides":[{{"account":"ak","region":null,"quota":{n}}}]}}}}}}"#
+            )
+        };
+        let snapshot = r#"{"version":1,"nextSeq":1,"configuredQuota":5,"logPosition":5,
+            "quotas":{"default":5,"overrides":[{"account":"ak","region":null,"quota":50}]},"accounts":{}}"#;
+        std::fs::write(&path, snapshot).expect("snapshot");
+        let log = format!(
+            "{{\"lsn\":4,\"changes\":[{}]}}\n{{\"lsn\":5,\"changes\":[{}]}}\n",
+            quota(40),
+            quota(50)
+        );
+        std::fs::write(dir.path().join("state.json.log"), &log).expect("log");
+        let (state, store) = Store::open(path.clone(), settings(1 << 20)).expect("opened");
+        assert_eq!(read(&state).quota(AT), 50);
+        drop(store);
+        let newer = format!("{log}{{\"lsn\":6,\"changes\":[{}]}}\n", quota(60));
+        std::fs::write(dir.path().join("state.json.log"), newer).expect("log");
+        let (state, _store) = Store::open(path, settings(1 << 20)).expect("opened");
+        assert_eq!(read(&state).quota(AT), 60);
     }
 }

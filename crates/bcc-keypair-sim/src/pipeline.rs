@@ -8,13 +8,13 @@
 //!    operation, or a connection that closes before the operation (reset) or after it (lost
 //!    response);
 //! 4. **run** ([`crate::wire`]): the operation parses its body, calls the state, renders;
-//! 5. **persist** ([`crate::persist`]): a change is written to the state file;
+//! 5. **persist** ([`crate::persist`]): a change is on disk before it is answered; one that
+//!    cannot be saved is undone and answered `500 InternalError`;
 //! 6. **journal** ([`crate::journal`]): the request is recorded for `GET /__sim/requests`;
 //! 7. **render**: the HTTP response, with the request id on every answer.
 //!
 //! Control requests (`/__sim/…`) skip auth, route, faults and journal.
 
-use std::io;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -30,9 +30,9 @@ use crate::clock::{RecordClock, Times};
 use crate::control;
 use crate::faults::{ConnectionFault, FaultAction};
 use crate::journal::Entry;
-use crate::lock::read;
+use crate::lock::write;
 use crate::routes;
-use crate::state::ScopeRef;
+use crate::state::{ScopeRef, tracking_own_changes};
 use crate::wire::{self, Backend, Call};
 use crate::{Inner, MAX_BODY_BYTES};
 
@@ -54,6 +54,8 @@ pub(crate) struct Outcome {
     changes_state: bool,
     /// An injected fault that closes the connection instead of answering.
     connection_fault: Option<ConnectionFault>,
+    /// Why the request failed, for the journal, when the code alone does not say.
+    reason: Option<String>,
 }
 
 impl std::fmt::Debug for Outcome {
@@ -84,6 +86,7 @@ impl Outcome {
             canonical_request: None,
             changes_state: false,
             connection_fault: None,
+            reason: None,
         }
     }
 
@@ -124,21 +127,18 @@ pub(crate) async fn handle(inner: &Arc<Inner>, request: Request<Bytes>) -> Respo
     let request_id = inner.ids.request_id();
     let (parts, body) = request.into_parts();
     let control = control::is_control_path(parts.uri.path());
-    let outcome = if control {
-        match control::handle(inner, &parts, &body) {
-            Ok(reply) => Outcome {
-                changes_state: reply.changes_state,
-                ..Outcome::ok(reply.body)
-            },
-            Err(failure) => Outcome::error(&request_id, failure.code, Some(&failure.message)),
+    let answer = answer(inner, &parts, &body, &request_id, times, control);
+    let outcome = if inner.state_file.is_some() {
+        let (outcome, own_change) = tracking_own_changes(answer).await;
+        if outcome.changes_state {
+            // Boxed: it waits for the disk, and would make every request's future larger.
+            Box::pin(persist(inner, outcome, own_change, &request_id)).await
+        } else {
+            outcome
         }
     } else {
-        api(inner, &parts, &body, &request_id, times).await
+        answer.await
     };
-    if outcome.changes_state {
-        // Boxed: rare, and it would make every request's future larger.
-        Box::pin(persist(inner)).await;
-    }
     let head = parts.method == Method::HEAD;
     let mut response = render(head, outcome.status, outcome.body.clone(), &request_id);
     if let Some(fault) = outcome.connection_fault {
@@ -150,6 +150,28 @@ pub(crate) async fn handle(inner: &Arc<Inner>, request: Request<Bytes>) -> Respo
         inner.journal.record(entry);
     }
     response
+}
+
+/// The answer before it is saved: the control API's, or the key pair API's.
+async fn answer(
+    inner: &Arc<Inner>,
+    parts: &Parts,
+    body: &Bytes,
+    request_id: &str,
+    times: Times,
+    control: bool,
+) -> Outcome {
+    if control {
+        match control::handle(inner, parts, body) {
+            Ok(reply) => Outcome {
+                changes_state: reply.changes_state,
+                ..Outcome::ok(reply.body)
+            },
+            Err(failure) => Outcome::error(request_id, failure.code, Some(&failure.message)),
+        }
+    } else {
+        api(inner, parts, body, request_id, times).await
+    }
 }
 
 /// The key pair API: auth, route, faults, run.
@@ -264,21 +286,39 @@ async fn fault(inner: &Inner, call: &Call<'_>) -> Option<FaultAction> {
     Some(injection.action)
 }
 
-/// Writes the state file, if configured, off the async runtime.
-async fn persist(inner: &Arc<Inner>) {
-    let Some(file) = inner.state_file.clone() else {
-        return;
+/// Waits until the request's changes are on disk. If they cannot be saved they are undone,
+/// and the answer becomes `500 InternalError` (errors.md §4 row 26) with the reason in the
+/// journal.
+async fn persist(
+    inner: &Inner,
+    outcome: Outcome,
+    own_change: Option<u64>,
+    request_id: &str,
+) -> Outcome {
+    let Some(store) = &inner.state_file else {
+        return outcome;
     };
-    let inner = Arc::clone(inner);
-    let save = move || file.save_with(|| read(&inner.state).to_json().map_err(io::Error::other));
-    let result = match tokio::runtime::Handle::try_current() {
-        Ok(_) => tokio::task::spawn_blocking(save)
+    let committed = store.commit(&mut write(&inner.state), own_change);
+    let saved = match committed {
+        Ok(pending) => pending
             .await
-            .unwrap_or_else(|e| Err(io::Error::other(e))),
-        Err(_) => save(),
+            .unwrap_or_else(|_| Err(Arc::from("the state file writer has stopped"))),
+        Err(reason) => Err(reason),
     };
-    if let Err(error) = result {
-        tracing::error!(%error, "writing the state file failed");
+    match saved {
+        Ok(()) => outcome,
+        Err(reason) => Outcome {
+            operation: outcome.operation,
+            access_key_id: outcome.access_key_id,
+            region: outcome.region,
+            canonical_request: outcome.canonical_request,
+            reason: Some(reason.to_string()),
+            ..Outcome::error(
+                request_id,
+                ErrorCode::InternalError,
+                Some("The change could not be saved and was not applied. Please try again."),
+            )
+        },
     }
 }
 
@@ -306,6 +346,7 @@ fn journal_entry(
         error_code: outcome.error_code,
         duration: started.elapsed(),
         canonical_request: outcome.canonical_request,
+        reason: outcome.reason,
     }
 }
 

@@ -6,6 +6,8 @@
 //! are per user and region).
 
 mod base64_bytes;
+mod bindings;
+mod changes;
 mod quotas;
 mod tokens;
 
@@ -13,14 +15,19 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use bcc_keypair_model::{
-    ErrorCode, InstanceId, KeypairDescription, KeypairId, KeypairName, ListKeypairsQuery, PublicKey,
+    ErrorCode, KeypairDescription, KeypairId, KeypairName, ListKeypairsQuery, PublicKey,
 };
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::keys::GeneratedKey;
 
+use self::changes::{ChangeLog, RecordKey};
 use self::quotas::Quotas;
 use self::tokens::{TokenParams, TokenRecord};
+
+pub(crate) use self::changes::{Change, Record, tracking_own_changes};
+pub(crate) use self::tokens::DEFAULT_CLIENT_TOKEN_TTL;
 
 /// What `Debug` shows instead of a private key.
 const REDACTED: &str = "**redacted**";
@@ -183,6 +190,8 @@ pub(crate) struct NewKeypair<'a> {
     pub(crate) client_token: Option<&'a str>,
     /// `createdTime`, already formatted.
     pub(crate) created_time: String,
+    /// When the request is served: a client token expires counting from it.
+    pub(crate) now: DateTime<Utc>,
 }
 
 /// Public key text, decoded blob and fingerprint of a new key pair.
@@ -218,13 +227,22 @@ pub(crate) struct State {
     /// The last [`Revision`] stamped on a scope.
     #[serde(skip)]
     last_revision: u64,
+    /// The newest change-log entry a saved snapshot holds (`crate::persist`); absent from
+    /// state files written before the change log existed.
+    #[serde(default)]
+    log_position: u64,
+    #[serde(skip)]
+    changes: ChangeLog,
+    /// How long a client token is remembered.
+    #[serde(skip, default = "default_client_token_ttl")]
+    client_token_ttl: TimeDelta,
+}
+
+fn default_client_token_ttl() -> TimeDelta {
+    DEFAULT_CLIENT_TOKEN_TTL
 }
 
 const STATE_FORMAT_VERSION: u32 = 1;
-
-/// An instance named by an attach or detach: its id, and whether it is bound to the key pair
-/// of the request already.
-type BindingTarget = (String, bool);
 
 impl State {
     pub(crate) fn new(quota: usize) -> Self {
@@ -238,6 +256,9 @@ impl State {
             },
             accounts: BTreeMap::new(),
             last_revision: 0,
+            log_position: 0,
+            changes: ChangeLog::default(),
+            client_token_ttl: DEFAULT_CLIENT_TOKEN_TTL,
         }
     }
 
@@ -252,9 +273,27 @@ impl State {
             scope.revision = Revision(last_revision);
         }
         state.last_revision = last_revision;
-        state.configured_quota = quota;
-        state.quotas.default = quota;
+        state.use_configured_quota(quota);
         Ok(state)
+    }
+
+    /// The configured quota of this run wins over a saved default.
+    pub(crate) fn use_configured_quota(&mut self, quota: usize) {
+        self.configured_quota = quota;
+        self.quotas.default = quota;
+    }
+
+    pub(crate) fn set_client_token_ttl(&mut self, ttl: TimeDelta) {
+        self.client_token_ttl = ttl;
+    }
+
+    pub(crate) fn log_position(&self) -> u64 {
+        self.log_position
+    }
+
+    /// Marks the state as holding every change-log entry up to `position`.
+    pub(crate) fn set_log_position(&mut self, position: u64) {
+        self.log_position = position;
     }
 
     pub(crate) fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
@@ -291,17 +330,6 @@ impl State {
         Some(scope)
     }
 
-    /// The key pair to change, or `KeypairNotExist`; its scope gets a new revision.
-    fn existing_keypair_mut(
-        &mut self,
-        at: ScopeRef<'_>,
-        id: &KeypairId,
-    ) -> Result<&mut Keypair, ErrorCode> {
-        self.existing_scope_mut(at)
-            .and_then(|s| s.keypair_mut(id.as_str()))
-            .ok_or(ErrorCode::KeypairNotExist)
-    }
-
     fn view(scope: &Scope, keypair: &Keypair) -> KeypairView {
         KeypairView {
             keypair: keypair.clone(),
@@ -320,12 +348,13 @@ impl State {
         name: &KeypairName,
         description: &KeypairDescription,
         client_token: Option<&str>,
+        now: DateTime<Utc>,
     ) -> Result<Precheck, ErrorCode> {
         let params = TokenParams::Create {
             name: name.as_str().to_owned(),
             description: description.as_str().to_owned(),
         };
-        if let Some(repeat) = self.repeated_token(at, client_token, &params)? {
+        if let Some(repeat) = self.repeated_token(at, client_token, &params, now)? {
             return Ok(Precheck::Repeat(Box::new(repeat)));
         }
         self.check_quota(at)?;
@@ -350,7 +379,7 @@ impl State {
             name: new.name.as_str().to_owned(),
             description: new.description.as_str().to_owned(),
         };
-        if let Some(repeat) = self.repeated_token(at, new.client_token, &params)? {
+        if let Some(repeat) = self.repeated_token(at, new.client_token, &params, new.now)? {
             return Ok(repeat);
         }
         self.check_quota(at)?;
@@ -376,7 +405,7 @@ impl State {
             description: new.description.as_str().to_owned(),
             blob: public_key.blob().to_vec(),
         };
-        if let Some(repeat) = self.repeated_token(at, new.client_token, &params)? {
+        if let Some(repeat) = self.repeated_token(at, new.client_token, &params, new.now)? {
             return Ok(repeat);
         }
         // keypair-api.md §5: duplicates compare the decoded key blob, not the text.
@@ -407,7 +436,10 @@ impl State {
         new_id: &mut dyn FnMut() -> String,
     ) -> Result<KeypairView, ErrorCode> {
         let keypair = self.new_keypair(at, new, material, new_id)?;
-        self.remember_token(at, new.client_token, params, &keypair, private_key.clone());
+        if let Some(token) = new.client_token {
+            let record = TokenRecord::new(params, &keypair, private_key.clone(), new.now);
+            self.remember_token(at, token, record);
+        }
         Ok(KeypairView {
             keypair,
             instance_count: 0,
@@ -443,7 +475,10 @@ impl State {
             fingerprint: material.fingerprint,
             created_time: new.created_time.clone(),
         };
-        self.scope_mut(at).insert(keypair.clone());
+        let stored = keypair.clone();
+        self.tracked(RecordKey::Keypair(at, seq), |state| {
+            state.scope_mut(at).insert(stored);
+        });
         Ok(keypair)
     }
 
@@ -540,14 +575,35 @@ impl State {
 
     // ---- update -------------------------------------------------------------------------
 
+    /// Changes key pair `id` with `change`, or answers `KeypairNotExist`.
+    fn change_keypair(
+        &mut self,
+        at: ScopeRef<'_>,
+        id: &KeypairId,
+        change: impl FnOnce(&mut Keypair),
+    ) -> Result<(), ErrorCode> {
+        let seq = *self
+            .scope(at)
+            .and_then(|s| s.index.get(id.as_str()))
+            .ok_or(ErrorCode::KeypairNotExist)?;
+        self.tracked(RecordKey::Keypair(at, seq), |state| {
+            if let Some(keypair) = state
+                .existing_scope_mut(at)
+                .and_then(|s| s.keypair_mut(id.as_str()))
+            {
+                change(keypair);
+            }
+        });
+        Ok(())
+    }
+
     pub(crate) fn rename(
         &mut self,
         at: ScopeRef<'_>,
         id: &KeypairId,
         name: &KeypairName,
     ) -> Result<(), ErrorCode> {
-        self.existing_keypair_mut(at, id)?.name = name.as_str().to_owned();
-        Ok(())
+        self.change_keypair(at, id, |k| k.name = name.as_str().to_owned())
     }
 
     pub(crate) fn update_description(
@@ -556,15 +612,15 @@ impl State {
         id: &KeypairId,
         description: &KeypairDescription,
     ) -> Result<(), ErrorCode> {
-        self.existing_keypair_mut(at, id)?.description = description.as_str().to_owned();
-        Ok(())
+        self.change_keypair(at, id, |k| {
+            k.description = description.as_str().to_owned();
+        })
     }
 
-    /// keypair-api.md §6.7: a bound key pair cannot be deleted.
+    /// keypair-api.md §6.7: a bound key pair cannot be deleted. Its client tokens are
+    /// forgotten with it.
     pub(crate) fn delete(&mut self, at: ScopeRef<'_>, id: &KeypairId) -> Result<(), ErrorCode> {
-        let scope = self
-            .existing_scope_mut(at)
-            .ok_or(ErrorCode::KeypairNotExist)?;
+        let scope = self.scope(at).ok_or(ErrorCode::KeypairNotExist)?;
         let seq = *scope
             .index
             .get(id.as_str())
@@ -572,93 +628,12 @@ impl State {
         if scope.instance_count(id.as_str()) > 0 {
             return Err(ErrorCode::DeleteKeypairInUse);
         }
-        scope.keypairs.remove(&seq);
-        scope.index.remove(id.as_str());
-        scope.forget_tokens_of(id.as_str());
-        Ok(())
-    }
-
-    /// Checks every instance before changing any (all or nothing), code by code in the order
-    /// of keypair-api.md §6.5: InstanceNotExist, UnsupportOsType, InstanceStatusForbidden.
-    fn check_instances<'s>(
-        scope: &'s Scope,
-        instance_ids: &[InstanceId],
-    ) -> Result<Vec<(&'s str, &'s Instance)>, ErrorCode> {
-        let mut found = Vec::with_capacity(instance_ids.len());
-        for id in instance_ids {
-            let (id, instance) = scope
-                .instances
-                .get_key_value(id.as_str())
-                .ok_or(ErrorCode::InstanceNotExist)?;
-            found.push((id.as_str(), instance));
-        }
-        if found.iter().any(|(_, i)| !i.is_linux()) {
-            return Err(ErrorCode::UnsupportOsType);
-        }
-        if found.iter().any(|(_, i)| !i.status_allows_keypair_change()) {
-            return Err(ErrorCode::InstanceStatusForbidden);
-        }
-        Ok(found)
-    }
-
-    /// The scope and the instances of an attach or detach, validated in the order of
-    /// keypair-api.md §6.5, each with whether it is bound to this key pair already.
-    fn binding_targets(
-        &mut self,
-        at: ScopeRef<'_>,
-        id: &KeypairId,
-        instance_ids: &[InstanceId],
-    ) -> Result<(&mut Scope, Vec<BindingTarget>), ErrorCode> {
-        let scope = self
-            .existing_scope_mut(at)
-            .filter(|s| s.index.contains_key(id.as_str()))
-            .ok_or(ErrorCode::KeypairNotExist)?;
-        let targets = Self::check_instances(scope, instance_ids)?
-            .iter()
-            .map(|(instance_id, instance)| {
-                let bound_here = instance.keypair_id.as_deref() == Some(id.as_str());
-                ((*instance_id).to_owned(), bound_here)
-            })
-            .collect();
-        Ok((scope, targets))
-    }
-
-    /// keypair-api.md §6.5: binds the key pair to every instance; an instance bound to
-    /// another key pair is re-bound; one already bound to this key pair is an error.
-    pub(crate) fn attach(
-        &mut self,
-        at: ScopeRef<'_>,
-        id: &KeypairId,
-        instance_ids: &[InstanceId],
-    ) -> Result<(), ErrorCode> {
-        let (scope, targets) = self.binding_targets(at, id, instance_ids)?;
-        if targets.iter().any(|(_, bound_here)| *bound_here) {
-            return Err(ErrorCode::AttachAttachedKeypair);
-        }
-        for (instance_id, _) in targets {
-            if let Some(instance) = scope.instances.get_mut(&instance_id) {
-                instance.keypair_id = Some(id.as_str().to_owned());
-            }
-        }
-        Ok(())
-    }
-
-    /// keypair-api.md §6.6: unbinds instances bound to this key pair; instances without a
-    /// key pair or bound to another one are left alone.
-    pub(crate) fn detach(
-        &mut self,
-        at: ScopeRef<'_>,
-        id: &KeypairId,
-        instance_ids: &[InstanceId],
-    ) -> Result<(), ErrorCode> {
-        let (scope, targets) = self.binding_targets(at, id, instance_ids)?;
-        for (instance_id, bound_here) in targets {
-            if let Some(instance) = scope.instances.get_mut(&instance_id)
-                && bound_here
-            {
-                instance.keypair_id = None;
-            }
-        }
+        self.tracked(RecordKey::Keypair(at, seq), |state| {
+            let scope = state.scope_mut(at);
+            scope.keypairs.remove(&seq);
+            scope.index.remove(id.as_str());
+        });
+        self.forget_tokens_of(at, id.as_str());
         Ok(())
     }
 
@@ -667,81 +642,23 @@ impl State {
     /// Empties the state, or only one account, one region, or one account in one region.
     /// A full reset also restores the configured quota.
     pub(crate) fn reset(&mut self, account: Option<&str>, region: Option<&str>) {
-        match (account, region) {
-            (None, None) => {
-                self.accounts.clear();
-                self.quotas = Quotas {
-                    default: self.configured_quota,
+        for (account, region) in self.scope_names(account, region) {
+            let at = ScopeRef {
+                account: &account,
+                region: &region,
+            };
+            self.tracked(RecordKey::Scope(at), |state| {
+                state.put_scope(account.clone(), region.clone(), None);
+            });
+        }
+        if account.is_none() && region.is_none() {
+            self.tracked(RecordKey::Quotas, |state| {
+                state.quotas = Quotas {
+                    default: state.configured_quota,
                     overrides: Vec::new(),
                 };
-            }
-            (Some(account), None) => {
-                self.accounts.remove(account);
-            }
-            (None, Some(region)) => {
-                for regions in self.accounts.values_mut() {
-                    regions.remove(region);
-                }
-            }
-            (Some(account), Some(region)) => {
-                if let Some(regions) = self.accounts.get_mut(account) {
-                    regions.remove(region);
-                }
-            }
+            });
         }
-    }
-
-    /// Creates or replaces an instance. Replacing keeps its key pair binding, so a test can
-    /// move a bound instance to another status.
-    pub(crate) fn put_instance(
-        &mut self,
-        at: ScopeRef<'_>,
-        instance_id: &str,
-        os_type: String,
-        status: String,
-    ) {
-        let scope = self.scope_mut(at);
-        let keypair_id = scope
-            .instances
-            .get(instance_id)
-            .and_then(|i| i.keypair_id.clone());
-        scope.instances.insert(
-            instance_id.to_owned(),
-            Instance {
-                os_type,
-                status,
-                keypair_id,
-            },
-        );
-    }
-
-    pub(crate) fn instances(
-        &self,
-        account: Option<&str>,
-        region: Option<&str>,
-    ) -> Vec<InstanceView> {
-        let mut out = Vec::new();
-        for (account_id, regions) in &self.accounts {
-            if account.is_some_and(|a| a != account_id) {
-                continue;
-            }
-            for (region_id, scope) in regions {
-                if region.is_some_and(|r| r != region_id) {
-                    continue;
-                }
-                for (instance_id, instance) in &scope.instances {
-                    out.push(InstanceView {
-                        instance_id: instance_id.clone(),
-                        os_type: instance.os_type.clone(),
-                        status: instance.status.clone(),
-                        region: region_id.clone(),
-                        access_key_id: account_id.clone(),
-                        keypair_id: instance.keypair_id.clone(),
-                    });
-                }
-            }
-        }
-        out
     }
 
     pub(crate) fn set_quota(
@@ -750,7 +667,9 @@ impl State {
         region: Option<String>,
         quota: usize,
     ) {
-        self.quotas.set(account, region, quota);
+        self.tracked(RecordKey::Quotas, |state| {
+            state.quotas.set(account, region, quota);
+        });
     }
 
     pub(crate) fn quota(&self, at: ScopeRef<'_>) -> usize {
@@ -769,6 +688,7 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bcc_keypair_model::InstanceId;
 
     const AT: ScopeRef<'static> = ScopeRef {
         account: "ak",
@@ -786,6 +706,7 @@ mod tests {
             description: &description,
             client_token: None,
             created_time: "2026-11-24T10:00:00Z".to_owned(),
+            now: DateTime::UNIX_EPOCH,
         };
         let view = state
             .create(AT, &new, &key, &mut || "k-1".to_owned())

@@ -86,8 +86,9 @@ async fn create(backend: &Backend<'_>, call: &Call<'_>) -> Result<Bytes, ErrorCo
     let (name, description) = request.validate().map_err(|e| e.code())?;
     let token = client_token(call.routed);
     let token = token.as_deref();
+    let now = backend.clock.now();
     // Cheap checks first, so a repeated token or a full quota does not use up a key.
-    let precheck = read(backend.state).precheck_create(call.at, &name, &description, token)?;
+    let precheck = read(backend.state).precheck_create(call.at, &name, &description, token, now)?;
     if let Precheck::Repeat(view) = precheck {
         return Ok(keypair_answer(*view, call.at.region));
     }
@@ -105,7 +106,8 @@ async fn create(backend: &Backend<'_>, call: &Call<'_>) -> Result<Bytes, ErrorCo
         name: &name,
         description: &description,
         client_token: token,
-        created_time: format_time(backend.clock.now()),
+        created_time: format_time(now),
+        now,
     };
     let view =
         write(backend.state).create(call.at, &new, &key, &mut || backend.ids.keypair_id())?;
@@ -116,11 +118,13 @@ fn import(backend: &Backend<'_>, call: &Call<'_>) -> Result<Bytes, ErrorCode> {
     let request: ImportKeypairRequest = parse_body(call.body).map_err(|e| e.code())?;
     let valid = request.validate().map_err(|e| e.code())?;
     let token = client_token(call.routed);
+    let now = backend.clock.now();
     let new = NewKeypair {
         name: &valid.name,
         description: &valid.description,
         client_token: token.as_deref(),
-        created_time: format_time(backend.clock.now()),
+        created_time: format_time(now),
+        now,
     };
     let new_id = &mut || backend.ids.keypair_id();
     let view = write(backend.state).import(call.at, &new, &valid.public_key, new_id)?;

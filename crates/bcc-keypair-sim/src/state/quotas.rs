@@ -7,14 +7,14 @@ use super::ScopeRef;
 /// Quota settings: a default and overrides per account, region, or both.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct Quotas {
+pub(crate) struct Quotas {
     pub(super) default: usize,
     pub(super) overrides: Vec<QuotaOverride>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct QuotaOverride {
+pub(crate) struct QuotaOverride {
     account: Option<String>,
     region: Option<String>,
     quota: usize,
