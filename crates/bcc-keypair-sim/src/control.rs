@@ -1,6 +1,9 @@
 //! The control API under `/__sim/` (never `/v2`, never signed): health, reset, instances,
-//! request journal, fault injection, quota and account qualification.
+//! request journal, fault injection, quota, account qualification and session credentials.
 //! Documented with examples in the crate README.
+
+mod credentials;
+mod requests;
 
 use std::time::Duration;
 
@@ -12,7 +15,6 @@ use serde_json::json;
 
 use crate::Inner;
 use crate::faults::{FaultRule, InjectedError};
-use crate::journal::Entry;
 use crate::lock::{read, write};
 use crate::routes::host_name;
 use crate::state::{InstanceView, ScopeRef};
@@ -58,7 +60,7 @@ pub(crate) fn handle(
         (&Method::POST, "/__sim/reset") => reset(inner, body).map(changed),
         (&Method::POST, "/__sim/instances") => put_instances(inner, body).map(changed),
         (&Method::GET, "/__sim/instances") => get_instances(inner, &query).map(reply),
-        (&Method::GET, "/__sim/requests") => requests(inner, &query).map(reply),
+        (&Method::GET, "/__sim/requests") => requests::list(inner, &query).map(reply),
         (&Method::POST, "/__sim/faults") => add_fault(inner, body).map(reply),
         (&Method::GET, "/__sim/faults") => Ok(reply(faults(inner))),
         (&Method::DELETE, "/__sim/faults") => {
@@ -68,6 +70,9 @@ pub(crate) fn handle(
         (&Method::POST, "/__sim/quota") => set_quota(inner, body).map(changed),
         (&Method::GET, "/__sim/quota") => get_quota(inner, &query).map(reply),
         (&Method::POST, "/__sim/qualification") => qualification(inner, body).map(reply),
+        (&Method::POST, "/__sim/credentials") => credentials::add(inner, body).map(reply),
+        (&Method::GET, "/__sim/credentials") => Ok(reply(credentials::list(inner))),
+        (&Method::DELETE, "/__sim/credentials") => credentials::remove(inner, &query).map(reply),
         _ => Err(Failure::new(
             ErrorCode::InvalidUri,
             format!("no control endpoint {} {}", parts.method, parts.uri.path()),
@@ -290,19 +295,6 @@ fn get_instances(inner: &Inner, query: &Query<'_>) -> Result<Bytes, Failure> {
     let region = query.get("region").filter(|r| !r.is_empty());
     let instances = read(&inner.state).instances(account, region.as_deref());
     Ok(to_json(&InstancesOut { instances }))
-}
-
-/// The journal, oldest first; `?limit=N` keeps the newest N.
-fn requests(inner: &Inner, query: &Query<'_>) -> Result<Bytes, Failure> {
-    let limit = match query.get("limit").as_deref() {
-        None | Some("") => usize::MAX,
-        Some(n) => n
-            .parse()
-            .map_err(|_| Failure::bad_request(format!("limit must be an integer, got {n:?}")))?,
-    };
-    let entries = inner.journal.recent(limit);
-    let views: Vec<_> = entries.iter().map(Entry::view).collect();
-    Ok(to_json(&json!({ "requests": views })))
 }
 
 #[derive(Deserialize)]

@@ -46,6 +46,9 @@ pub(crate) struct Outcome {
     access_key_id: Option<String>,
     region: Option<Arc<str>>,
     canonical_request: Option<String>,
+    /// Why the request was refused, in plain words; `None` for a success, and for a refusal
+    /// whose wire message says it all.
+    reason: Option<String>,
     /// Whether the state changed and must be written to the state file.
     changes_state: bool,
 }
@@ -75,6 +78,7 @@ impl Outcome {
             access_key_id: None,
             region: None,
             canonical_request: None,
+            reason: None,
             changes_state: false,
         }
     }
@@ -95,16 +99,19 @@ impl Outcome {
         Self {
             status,
             body: wire::error_body(request_id, &code, message),
+            reason: message.map(str::to_owned),
             error_code: Some(code),
             ..Self::ok(Bytes::new())
         }
     }
 
     fn rejected(request_id: &str, rejected: Rejected) -> Self {
+        let outcome = Self::error(request_id, rejected.code, rejected.message.as_deref());
         Self {
             access_key_id: rejected.access_key_id,
             canonical_request: rejected.canonical_request,
-            ..Self::error(request_id, rejected.code, rejected.message.as_deref())
+            reason: rejected.reason.or(outcome.reason.clone()),
+            ..outcome
         }
     }
 }
@@ -135,6 +142,7 @@ pub(crate) async fn handle(inner: &Arc<Inner>, request: Request<Bytes>) -> Respo
     let response = render(head, outcome.status, outcome.body.clone(), &request_id);
     if !control {
         let entry = journal_entry(parts, outcome, request_id, now, started);
+        access_log(&entry);
         inner.journal.record(entry);
     }
     response
@@ -150,7 +158,13 @@ async fn api(
 ) -> Outcome {
     if body.len() > MAX_BODY_BYTES {
         // errors.md §4 row 10: the body is not acceptable.
-        return Outcome::error(request_id, ErrorCode::InvalidHttpRequest, None);
+        return Outcome {
+            reason: Some(format!(
+                "the body has {} bytes, more than the {MAX_BODY_BYTES} the simulator accepts",
+                body.len()
+            )),
+            ..Outcome::error(request_id, ErrorCode::InvalidHttpRequest, None)
+        };
     }
     let caller =
         match auth::authenticate(&inner.accounts, parts, now, inner.verify_settings.as_ref()) {
@@ -181,7 +195,7 @@ async fn api(
         }
         Err(code) => Outcome::error(request_id, code, None),
     };
-    outcome.access_key_id = Some(caller.access_key_id.to_owned());
+    outcome.access_key_id = Some(caller.access_key_id);
     outcome.region = region;
     outcome
 }
@@ -220,12 +234,13 @@ async fn fault(inner: &Inner, routed: &Routed<'_>, request_id: &str) -> Option<O
     }
     let error = injection.error?;
     let status = StatusCode::from_u16(error.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    Some(Outcome::error_with_status(
-        request_id,
-        status,
-        error.code,
-        Some(&error.message),
-    ))
+    Some(Outcome {
+        reason: Some(format!(
+            "injected by a fault rule (POST /__sim/faults): {}",
+            error.message
+        )),
+        ..Outcome::error_with_status(request_id, status, error.code, Some(&error.message))
+    })
 }
 
 /// Writes the state file, if configured, off the async runtime.
@@ -258,7 +273,17 @@ fn journal_entry(
         .path_and_query()
         .map_or(parts.uri.path(), http::uri::PathAndQuery::as_str)
         .to_owned();
+    // Every refusal gets a reason: the specific one, else the code's documented message.
+    let reason = outcome.reason.or_else(|| {
+        outcome
+            .error_code
+            .as_ref()
+            .map(|code| code.default_message().to_owned())
+    });
     Entry {
+        reason,
+        signed_headers: auth::signed_headers_field(&parts),
+        header_names: parts.headers.keys().cloned().collect(),
         time: now,
         request_id,
         method: parts.method,
@@ -271,6 +296,31 @@ fn journal_entry(
         duration: started.elapsed(),
         canonical_request: outcome.canonical_request,
     }
+}
+
+/// The access-log line of an API request, at info level under the target
+/// `bcc_keypair_sim::access` (the binary prints it as text or JSON).
+fn access_log(entry: &Entry) {
+    let path = entry
+        .target
+        .split_once('?')
+        .map_or(entry.target.as_str(), |(path, _)| path);
+    tracing::info!(
+        target: "bcc_keypair_sim::access",
+        method = entry.method.as_str(),
+        path,
+        operation = entry.operation.map(Operation::short_name),
+        status = entry.status,
+        code = entry.error_code.as_ref().map(ErrorCode::as_str),
+        duration_us = u64::try_from(entry.duration.as_micros()).unwrap_or(u64::MAX),
+        request_id = entry.request_id.as_str(),
+        access_key_id = entry.access_key_id.as_deref(),
+        reason = entry.reason.as_deref(),
+        "{} {} {}",
+        entry.method,
+        path,
+        entry.status
+    );
 }
 
 /// The HTTP response: JSON content type and the request id on every answer; HEAD gets the

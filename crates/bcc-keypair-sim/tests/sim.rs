@@ -3,6 +3,10 @@
 #[path = "sim/support.rs"]
 mod support;
 
+// Runs the `bcc-keypair-sim` command, which the `cli` feature builds.
+#[cfg(feature = "cli")]
+#[path = "sim/access_log.rs"]
+mod access_log;
 #[path = "sim/auth.rs"]
 mod auth;
 // Runs the `bcc-keypair-sim` command, which the `cli` feature builds.
@@ -11,6 +15,8 @@ mod auth;
 mod binary;
 #[path = "sim/control.rs"]
 mod control;
+#[path = "sim/diagnostics.rs"]
+mod diagnostics;
 #[path = "sim/keys.rs"]
 mod keys;
 #[path = "sim/operations.rs"]
@@ -23,3 +29,5 @@ mod routing;
 mod sdk_replay;
 #[path = "sim/server.rs"]
 mod server;
+#[path = "sim/sessions.rs"]
+mod sessions;
