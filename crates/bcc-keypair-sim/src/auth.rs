@@ -68,6 +68,11 @@ impl Accounts {
         self.keys.get(access_key_id).map(|k| k.account.as_str())
     }
 
+    /// Every account, in configuration order.
+    pub(crate) fn names(&self) -> &[String] {
+        &self.order
+    }
+
     /// The first configured account.
     pub(crate) fn default_account(&self) -> Option<&str> {
         self.order.first().map(String::as_str)
@@ -155,6 +160,7 @@ impl Accounts {
         Ok(Caller {
             access_key_id: access_key_id.to_owned(),
             account,
+            canonical_request: None,
         })
     }
 }
@@ -184,6 +190,9 @@ impl CredentialStore for AccountsAt<'_> {
 pub(crate) struct Caller<'a> {
     pub(crate) access_key_id: String,
     pub(crate) account: &'a str,
+    /// The canonical request whose signature matched, for the journal (may hold a session
+    /// token; the journal redacts it when shown).
+    pub(crate) canonical_request: Option<String>,
 }
 
 /// Why authentication failed, with what the journal should show.
@@ -274,7 +283,11 @@ pub(crate) fn authenticate<'a>(
         bce_auth::http_adapter::verify_http_parts(parts, &store, now, settings, Some(keys))
     });
     match verified {
-        Ok(verified) => accounts.caller(verified.access_key_id()),
+        Ok(verified) => {
+            let mut caller = accounts.caller(verified.access_key_id())?;
+            caller.canonical_request = Some(verified.canonical_request().to_owned());
+            Ok(caller)
+        }
         Err(error) => {
             let reason = reasons::explain(&error, parts, accounts, now, settings);
             let mut rejected = Rejected::from(error);

@@ -3,6 +3,7 @@
 //! Documented with examples in the crate README.
 
 mod credentials;
+mod dashboard;
 mod requests;
 
 use std::time::Duration;
@@ -32,6 +33,8 @@ pub(crate) struct Reply {
     pub(crate) body: Bytes,
     /// Whether the simulated cloud changed (and so the state file must be written).
     pub(crate) changes_state: bool,
+    /// An HTML page rather than JSON (the dashboard).
+    pub(crate) html: bool,
 }
 
 /// A refused control request: a code and a specific message.
@@ -54,6 +57,13 @@ pub(crate) fn handle(
     } else {
         &parts.method
     };
+    // The page lives at `/__sim/` exactly; `/__sim` stays a JSON API path like the others.
+    if method == Method::GET && parts.uri.path() == "/__sim/" {
+        return Ok(Reply {
+            html: true,
+            ..reply(dashboard::page(inner))
+        });
+    }
     let path = parts.uri.path().trim_end_matches('/');
     match (method, path) {
         (&Method::GET, "/__sim/health") => Ok(reply(health(inner))),
@@ -148,6 +158,7 @@ fn reply(body: Bytes) -> Reply {
     Reply {
         body,
         changes_state: false,
+        html: false,
     }
 }
 
@@ -155,6 +166,7 @@ fn changed(body: Bytes) -> Reply {
     Reply {
         body,
         changes_state: true,
+        html: false,
     }
 }
 

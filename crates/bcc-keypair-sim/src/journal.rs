@@ -33,7 +33,8 @@ pub(crate) struct Entry {
     pub(crate) status: u16,
     pub(crate) error_code: Option<ErrorCode>,
     pub(crate) duration: Duration,
-    /// The canonical request the simulator computed, for `SignatureDoesNotMatch`.
+    /// The canonical request the simulator computed: for `SignatureDoesNotMatch` the primary
+    /// candidate, for a verified request the candidate that matched.
     pub(crate) canonical_request: Option<String>,
     /// Why the request was refused, in plain words (`None` for a success).
     pub(crate) reason: Option<String>,
@@ -60,7 +61,7 @@ pub(crate) struct EntryView<'a> {
     error_code: Option<&'a str>,
     duration_micros: u128,
     #[serde(skip_serializing_if = "Option::is_none")]
-    canonical_request: Option<&'a str>,
+    canonical_request: Option<String>,
     reason: Option<&'a str>,
     /// The headers the signature covers: the listed ones, or for an empty `signedHeaders`
     /// field the default set among those received (auth-v1.md §8 step 5).
@@ -86,7 +87,10 @@ impl Entry {
             status: self.status,
             error_code: self.error_code.as_ref().map(ErrorCode::as_str),
             duration_micros: self.duration.as_micros(),
-            canonical_request: self.canonical_request.as_deref(),
+            canonical_request: self
+                .canonical_request
+                .as_deref()
+                .map(redact_canonical_request),
             reason: self.reason.as_deref(),
             signed_headers: self.signed_headers.as_deref().map(|field| {
                 if field.is_empty() {
@@ -202,6 +206,27 @@ fn redact_query(query: &str) -> String {
         .join("&")
 }
 
+/// The canonical request with the value of an `x-bce-security-token` header line or query
+/// item replaced (auth-v1.md §2.2: line 3 is the query, lines 4 on are the headers). The
+/// token is a credential; the rest of the canonical request is not secret.
+fn redact_canonical_request(canonical_request: &str) -> String {
+    const TOKEN: &str = "x-bce-security-token";
+    if !canonical_request.contains(TOKEN) {
+        return canonical_request.to_owned();
+    }
+    let lines: Vec<String> = canonical_request
+        .split('\n')
+        .enumerate()
+        .map(|(index, line)| match index {
+            0 | 1 => line.to_owned(),
+            2 => redact_query(line),
+            _ if line.starts_with("x-bce-security-token:") => format!("{TOKEN}:**redacted**"),
+            _ => line.to_owned(),
+        })
+        .collect();
+    lines.join("\n")
+}
+
 /// The newest `capacity` requests, in the order they were answered.
 #[derive(Debug)]
 pub(crate) struct Journal {
@@ -289,6 +314,20 @@ mod tests {
             signed_headers: None,
             header_names: Vec::new(),
         }
+    }
+
+    #[test]
+    fn session_tokens_in_a_canonical_request_are_redacted() {
+        let canonical =
+            "GET\n/v2/keypair\na=1&x-bce-security-token=tok\nhost:h\nx-bce-security-token:tok";
+        assert_eq!(
+            redact_canonical_request(canonical),
+            "GET\n/v2/keypair\na=1&x-bce-security-token=**redacted**\nhost:h\nx-bce-security-token:**redacted**"
+        );
+        assert_eq!(
+            redact_canonical_request("GET\n/\n\nhost:h"),
+            "GET\n/\n\nhost:h"
+        );
     }
 
     #[test]

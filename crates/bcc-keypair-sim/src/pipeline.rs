@@ -34,6 +34,8 @@ use crate::{Inner, MAX_BODY_BYTES};
 
 /// `Content-Type` of every response (keypair-api.md §1).
 const JSON_CONTENT_TYPE: HeaderValue = HeaderValue::from_static("application/json;charset=UTF-8");
+/// `Content-Type` of the dashboard, the one page the simulator serves.
+const HTML_CONTENT_TYPE: HeaderValue = HeaderValue::from_static("text/html; charset=utf-8");
 const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-bce-request-id");
 const CONTENT_MD5_HEADER: HeaderName = HeaderName::from_static("content-md5");
 
@@ -51,6 +53,8 @@ pub(crate) struct Outcome {
     reason: Option<String>,
     /// Whether the state changed and must be written to the state file.
     changes_state: bool,
+    /// An HTML page (the dashboard) rather than JSON.
+    html: bool,
 }
 
 impl std::fmt::Debug for Outcome {
@@ -80,6 +84,7 @@ impl Outcome {
             canonical_request: None,
             reason: None,
             changes_state: false,
+            html: false,
         }
     }
 
@@ -127,6 +132,7 @@ pub(crate) async fn handle(inner: &Arc<Inner>, request: Request<Bytes>) -> Respo
         match control::handle(inner, &parts, &body) {
             Ok(reply) => Outcome {
                 changes_state: reply.changes_state,
+                html: reply.html,
                 ..Outcome::ok(reply.body)
             },
             Err(failure) => Outcome::error(&request_id, failure.code, Some(&failure.message)),
@@ -139,7 +145,17 @@ pub(crate) async fn handle(inner: &Arc<Inner>, request: Request<Bytes>) -> Respo
         Box::pin(persist(inner)).await;
     }
     let head = parts.method == Method::HEAD;
-    let response = render(head, outcome.status, outcome.body.clone(), &request_id);
+    let mut response = render(head, outcome.status, outcome.body.clone(), &request_id);
+    if outcome.html {
+        let headers = response.headers_mut();
+        headers.insert(CONTENT_TYPE, HTML_CONTENT_TYPE);
+        // The page runs no script and loads nothing: a stored name that slipped past the
+        // escaping still could not run.
+        headers.insert(
+            http::header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"),
+        );
+    }
     if !control {
         let entry = journal_entry(parts, outcome, request_id, now, started);
         access_log(&entry);
@@ -196,6 +212,7 @@ async fn api(
         Err(code) => Outcome::error(request_id, code, None),
     };
     outcome.access_key_id = Some(caller.access_key_id);
+    outcome.canonical_request = caller.canonical_request;
     outcome.region = region;
     outcome
 }

@@ -15,6 +15,8 @@ mod auth;
 mod binary;
 #[path = "sim/control.rs"]
 mod control;
+#[path = "sim/dashboard.rs"]
+mod dashboard;
 #[path = "sim/diagnostics.rs"]
 mod diagnostics;
 #[path = "sim/keys.rs"]

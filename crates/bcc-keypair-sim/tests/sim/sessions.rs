@@ -104,6 +104,10 @@ async fn builder_sessions_act_for_their_account_whichever_way_the_token_travels(
         assert_eq!(entry["accessKeyId"], STS_AK);
         assert_eq!(entry["status"], 200);
         assert!(entry["reason"].is_null(), "{entry}");
+        // The canonical request that matched is kept, its token redacted.
+        let canonical = entry["canonicalRequest"].as_str().unwrap();
+        assert!(canonical.starts_with("GET\n/v2/keypair\n"), "{canonical}");
+        assert!(!canonical.contains(TOKEN), "{canonical}");
     }
 }
 
