@@ -271,6 +271,15 @@ async fn bad_session_credentials_are_refused_with_typed_errors() {
     }))
     .await
     .error(400, "InvalidHTTPRequest");
+    // The library's run-time call refuses the same way, and accepts good credentials.
+    assert!(matches!(
+        h.sim
+            .add_session_credentials(&SessionCredentials::new(OTHER_AK, "sk", "token")),
+        Err(SimError::SessionCredentials(message)) if message.contains("permanent")
+    ));
+    h.sim.add_session_credentials(&session()).unwrap();
+    let sts = Credentials::new(STS_AK, STS_SK).with_session_token(TOKEN);
+    h.send(go_signed(&sts)).await.ok();
     let unknown_account = builder()
         .session_credentials(session().acting_for("no-such-ak"))
         .build();
