@@ -1,5 +1,10 @@
 //! The auth step: every `/v2` request is verified with `bce-auth` before routing
-//! (errors.md §4 rows 1–6, auth-v1.md §8).
+//! (errors.md §4 rows 1–6, auth-v1.md §8). Permanent access keys are fixed at build;
+//! [`sessions`] holds the STS session credentials, which may be added at run time, and
+//! [`reasons`] says in plain words why a request was refused.
+
+mod reasons;
+mod sessions;
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -12,6 +17,11 @@ use chrono::{DateTime, Utc};
 
 use crate::lock::{read, write};
 
+pub(crate) use reasons::named_access_key;
+pub(crate) use sessions::Session;
+pub use sessions::SessionCredentials;
+use sessions::Sessions;
+
 /// The configured accounts. An access key belongs to exactly one account; an account is
 /// named by the first access key configured for it.
 #[derive(Debug, Default)]
@@ -23,6 +33,8 @@ pub(crate) struct Accounts {
     first_key: Option<String>,
     /// Accounts flagged "not certified" (errors.md §4 row 6, `QualifyNotPass`).
     unqualified: RwLock<HashSet<String>>,
+    /// Temporary credentials acting for the accounts above.
+    pub(crate) sessions: Sessions,
 }
 
 /// One access key. `Credentials` redacts its secret in `Debug`.
@@ -66,6 +78,11 @@ impl Accounts {
         })
     }
 
+    /// Every account, in configuration order.
+    pub(crate) fn names(&self) -> &[String] {
+        &self.order
+    }
+
     /// The first configured account.
     pub(crate) fn default_account(&self) -> Option<&str> {
         self.order.first().map(String::as_str)
@@ -84,34 +101,108 @@ impl Accounts {
         !read(&self.unqualified).contains(account)
     }
 
-    /// The caller behind a known access key, if its account may call the API.
-    fn caller(&self, access_key_id: &str) -> Result<Caller<'_>, Rejected> {
-        let Some((access_key_id, key)) = self.keys.get_key_value(access_key_id) else {
-            return Err(Rejected::new(ErrorCode::InvalidAccessKeyId, access_key_id));
+    /// Registers session credentials (replacing a session with the same access key id).
+    /// Their account is the one of `account_access_key`, else the first one.
+    pub(crate) fn add_session(&self, session: &SessionCredentials) -> Result<Session, String> {
+        if session.access_key_id.is_empty()
+            || session.secret_access_key.is_empty()
+            || session.session_token.is_empty()
+        {
+            return Err(
+                "session credentials need an access key id, a secret key and a token".to_owned(),
+            );
+        }
+        if self.keys.contains_key(&session.access_key_id) {
+            return Err(format!(
+                "{} is a permanent access key already",
+                session.access_key_id
+            ));
+        }
+        let account = match session.account_access_key.as_deref() {
+            Some(ak) => self
+                .account_of(ak)
+                .ok_or_else(|| format!("no account has the access key {ak:?}"))?,
+            None => self
+                .default_account()
+                .ok_or_else(|| "no account is configured".to_owned())?,
         };
-        if !self.is_qualified(&key.account) {
-            return Err(Rejected::new(ErrorCode::QualifyNotPass, access_key_id));
+        let registered = Session {
+            account: account.to_owned(),
+            credentials: Credentials::new(&session.access_key_id, &session.secret_access_key)
+                .with_session_token(&session.session_token),
+            expires_at: session.expires_at,
+        };
+        self.sessions
+            .insert(&session.access_key_id, registered.clone());
+        Ok(registered)
+    }
+
+    /// The caller behind a known access key (permanent or temporary), if its account may
+    /// call the API.
+    fn caller(&self, access_key_id: &str) -> Result<Caller<'_>, Rejected> {
+        let account = match self.keys.get(access_key_id) {
+            Some(key) => Some(key.account.as_str()),
+            // A session's account is one of the configured ones, which live as long as
+            // `self`: borrow the name from there.
+            None => self.sessions.get(access_key_id).and_then(|session| {
+                self.order
+                    .iter()
+                    .find(|account| **account == session.account)
+                    .map(String::as_str)
+            }),
+        };
+        let Some(account) = account else {
+            return Err(Rejected::new(
+                ErrorCode::InvalidAccessKeyId,
+                access_key_id,
+                format!("access key id {access_key_id} is not known to the simulator"),
+            ));
+        };
+        if !self.is_qualified(account) {
+            return Err(Rejected::new(
+                ErrorCode::QualifyNotPass,
+                access_key_id,
+                format!(
+                    "the account {account} is marked not certified (POST /__sim/qualification)"
+                ),
+            ));
         }
         Ok(Caller {
-            access_key_id,
-            account: &key.account,
+            access_key_id: access_key_id.to_owned(),
+            account,
+            canonical_request: None,
         })
     }
 }
 
-impl CredentialStore for Accounts {
+/// The accounts as a credential store at one moment: a session that has expired by `now`
+/// is not known (errors.md §4 row 3).
+struct AccountsAt<'a> {
+    accounts: &'a Accounts,
+    now: DateTime<Utc>,
+}
+
+impl CredentialStore for AccountsAt<'_> {
     fn lookup(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>> {
-        self.keys
-            .get(access_key_id)
-            .map(|k| Cow::Borrowed(&k.credentials))
+        match self.accounts.keys.get(access_key_id) {
+            Some(key) => Some(Cow::Borrowed(&key.credentials)),
+            None => self
+                .accounts
+                .sessions
+                .live_credentials(access_key_id, self.now)
+                .map(Cow::Owned),
+        }
     }
 }
 
 /// Who sent a request that passed authentication.
 #[derive(Debug)]
 pub(crate) struct Caller<'a> {
-    pub(crate) access_key_id: &'a str,
+    pub(crate) access_key_id: String,
     pub(crate) account: &'a str,
+    /// The canonical request whose signature matched, for the journal (may hold a session
+    /// token; the journal redacts it when shown).
+    pub(crate) canonical_request: Option<String>,
 }
 
 /// Why authentication failed, with what the journal should show.
@@ -122,15 +213,18 @@ pub(crate) struct Rejected {
     pub(crate) access_key_id: Option<String>,
     /// The canonical request the simulator computed, for `SignatureDoesNotMatch`.
     pub(crate) canonical_request: Option<String>,
+    /// Why, in plain words (never shown on the wire).
+    pub(crate) reason: Option<String>,
 }
 
 impl Rejected {
-    fn new(code: ErrorCode, access_key_id: &str) -> Self {
+    fn new(code: ErrorCode, access_key_id: &str, reason: String) -> Self {
         Self {
             code,
             message: None,
             access_key_id: Some(access_key_id.to_owned()),
             canonical_request: None,
+            reason: Some(reason),
         }
     }
 }
@@ -142,6 +236,7 @@ impl From<VerifyError> for Rejected {
             message: None,
             access_key_id: None,
             canonical_request: None,
+            reason: None,
         };
         match error {
             VerifyError::Expired { timestamp } => {
@@ -193,10 +288,41 @@ pub(crate) fn authenticate<'a>(
     let Some(settings) = settings else {
         return attribute_unverified(accounts, parts);
     };
+    let store = AccountsAt { accounts, now };
     let verified = SIGNING_KEYS.with_borrow_mut(|keys| {
-        bce_auth::http_adapter::verify_http_parts(parts, accounts, now, settings, Some(keys))
-    })?;
-    accounts.caller(verified.access_key_id())
+        bce_auth::http_adapter::verify_http_parts(parts, &store, now, settings, Some(keys))
+    });
+    match verified {
+        Ok(verified) => {
+            let mut caller = accounts.caller(verified.access_key_id())?;
+            caller.canonical_request = Some(verified.canonical_request().to_owned());
+            Ok(caller)
+        }
+        Err(error) => {
+            let reason = reasons::explain(&error, parts, accounts, now, settings);
+            let mut rejected = Rejected::from(error);
+            rejected.reason = Some(reason);
+            if rejected.access_key_id.is_none() {
+                rejected.access_key_id = named_access_key(parts);
+            }
+            Err(rejected)
+        }
+    }
+}
+
+/// The `signedHeaders` field of the request's auth string, if it has one that parses (empty
+/// for the default set of auth-v1.md §8 step 5).
+pub(crate) fn signed_headers_field(parts: &http::request::Parts) -> Option<String> {
+    let header = parts.headers.get(http::header::AUTHORIZATION);
+    if let Some(text) = header.and_then(|value| value.to_str().ok()) {
+        return bce_auth::AuthString::parse(text)
+            .ok()
+            .map(|auth| auth.signed_headers_field().to_owned());
+    }
+    let text = reasons::auth_string_text(parts)?;
+    bce_auth::AuthString::parse(&text)
+        .ok()
+        .map(|auth| auth.signed_headers_field().to_owned())
 }
 
 /// Verification switched off: the access key of a well-formed auth string picks the account
@@ -219,6 +345,7 @@ fn attribute_unverified<'a>(
             message: None,
             access_key_id: None,
             canonical_request: None,
+            reason: Some("no access key is configured".to_owned()),
         }),
     }
 }

@@ -1,10 +1,13 @@
 //! The control API under `/__sim/` (never `/v2`, never signed): health, reset, instances,
-//! request journal, fault injection (`control/faults`), the clock (`control/clock`), quota
-//! and account qualification.
+//! request journal, fault injection (`control/faults`), the clock (`control/clock`), quota,
+//! account qualification and session credentials (`control/credentials`).
 //! Documented with examples in the crate README.
 
 mod clock;
+mod credentials;
+mod dashboard;
 mod faults;
+mod requests;
 
 use bcc_keypair_model::{ErrorCode, parse_body};
 use bytes::Bytes;
@@ -13,7 +16,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::Inner;
-use crate::journal::Entry;
 use crate::lock::{read, write};
 use crate::routes::host_name;
 use crate::state::{InstanceView, ScopeRef};
@@ -31,6 +33,8 @@ pub(crate) struct Reply {
     pub(crate) body: Bytes,
     /// Whether the simulated cloud changed (and so the state file must be written).
     pub(crate) changes_state: bool,
+    /// An HTML page rather than JSON (the dashboard).
+    pub(crate) html: bool,
 }
 
 /// A refused control request: a code and a specific message.
@@ -53,13 +57,20 @@ pub(crate) fn handle(
     } else {
         &parts.method
     };
+    // The page lives at `/__sim/` exactly; `/__sim` stays a JSON API path like the others.
+    if method == Method::GET && parts.uri.path() == "/__sim/" {
+        return Ok(Reply {
+            html: true,
+            ..reply(dashboard::page(inner))
+        });
+    }
     let path = parts.uri.path().trim_end_matches('/');
     match (method, path) {
         (&Method::GET, "/__sim/health") => Ok(reply(health(inner))),
         (&Method::POST, "/__sim/reset") => reset(inner, body).map(changed),
         (&Method::POST, "/__sim/instances") => put_instances(inner, body).map(changed),
         (&Method::GET, "/__sim/instances") => get_instances(inner, &query).map(reply),
-        (&Method::GET, "/__sim/requests") => requests(inner, &query).map(reply),
+        (&Method::GET, "/__sim/requests") => requests::list(inner, &query).map(reply),
         (&Method::POST, "/__sim/faults") => faults::add(inner, body).map(reply),
         (&Method::GET, "/__sim/faults") => Ok(reply(faults::list(inner))),
         (&Method::DELETE, "/__sim/faults") => {
@@ -75,6 +86,9 @@ pub(crate) fn handle(
         (&Method::POST, "/__sim/quota") => set_quota(inner, body).map(changed),
         (&Method::GET, "/__sim/quota") => get_quota(inner, &query).map(reply),
         (&Method::POST, "/__sim/qualification") => qualification(inner, body).map(reply),
+        (&Method::POST, "/__sim/credentials") => credentials::add(inner, body).map(reply),
+        (&Method::GET, "/__sim/credentials") => Ok(reply(credentials::list(inner))),
+        (&Method::DELETE, "/__sim/credentials") => credentials::remove(inner, &query).map(reply),
         _ => Err(Failure::new(
             ErrorCode::InvalidUri,
             format!("no control endpoint {} {}", parts.method, parts.uri.path()),
@@ -150,6 +164,7 @@ fn reply(body: Bytes) -> Reply {
     Reply {
         body,
         changes_state: false,
+        html: false,
     }
 }
 
@@ -157,6 +172,7 @@ fn changed(body: Bytes) -> Reply {
     Reply {
         body,
         changes_state: true,
+        html: false,
     }
 }
 
@@ -297,19 +313,6 @@ fn get_instances(inner: &Inner, query: &Query<'_>) -> Result<Bytes, Failure> {
     let region = query.get("region").filter(|r| !r.is_empty());
     let instances = read(&inner.state).instances(account, region.as_deref());
     Ok(to_json(&InstancesOut { instances }))
-}
-
-/// The journal, oldest first; `?limit=N` keeps the newest N.
-fn requests(inner: &Inner, query: &Query<'_>) -> Result<Bytes, Failure> {
-    let limit = match query.get("limit").as_deref() {
-        None | Some("") => usize::MAX,
-        Some(n) => n
-            .parse()
-            .map_err(|_| Failure::bad_request(format!("limit must be an integer, got {n:?}")))?,
-    };
-    let entries = inner.journal.recent(limit);
-    let views: Vec<_> = entries.iter().map(Entry::view).collect();
-    Ok(to_json(&json!({ "requests": views })))
 }
 
 #[derive(Deserialize)]

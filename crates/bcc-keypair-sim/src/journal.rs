@@ -2,7 +2,8 @@
 //! first, as plain data.
 //!
 //! Entries never hold the `Authorization` header or a secret; query parameters that carry
-//! credentials (`authorization`, `x-bce-security-token`) are redacted when shown.
+//! credentials (`authorization`, `x-bce-security-token`) are redacted when shown, and of the
+//! headers only the names are kept.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -32,10 +33,15 @@ pub(crate) struct Entry {
     pub(crate) status: u16,
     pub(crate) error_code: Option<ErrorCode>,
     pub(crate) duration: Duration,
-    /// The canonical request the simulator computed, for `SignatureDoesNotMatch`.
+    /// The canonical request the simulator computed: for `SignatureDoesNotMatch` the primary
+    /// candidate, for a verified request the candidate that matched.
     pub(crate) canonical_request: Option<String>,
-    /// Why the request failed, in words, when the code alone does not say.
+    /// Why the request was refused, in plain words (`None` for a success).
     pub(crate) reason: Option<String>,
+    /// The `signedHeaders` field of the auth string, when one parsed.
+    pub(crate) signed_headers: Option<String>,
+    /// The names of the headers received, never their values.
+    pub(crate) header_names: Vec<http::HeaderName>,
 }
 
 /// How an entry is shown.
@@ -55,9 +61,12 @@ pub(crate) struct EntryView<'a> {
     error_code: Option<&'a str>,
     duration_micros: u128,
     #[serde(skip_serializing_if = "Option::is_none")]
-    canonical_request: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    canonical_request: Option<String>,
     reason: Option<&'a str>,
+    /// The headers the signature covers: the listed ones, or for an empty `signedHeaders`
+    /// field the default set among those received (auth-v1.md §8 step 5).
+    signed_headers: Option<Vec<&'a str>>,
+    headers: Vec<&'a str>,
 }
 
 impl Entry {
@@ -78,9 +87,103 @@ impl Entry {
             status: self.status,
             error_code: self.error_code.as_ref().map(ErrorCode::as_str),
             duration_micros: self.duration.as_micros(),
-            canonical_request: self.canonical_request.as_deref(),
+            canonical_request: self
+                .canonical_request
+                .as_deref()
+                .map(redact_canonical_request),
             reason: self.reason.as_deref(),
+            signed_headers: self.signed_headers.as_deref().map(|field| {
+                if field.is_empty() {
+                    self.default_signed_headers()
+                } else {
+                    field.split(';').collect()
+                }
+            }),
+            headers: self
+                .header_names
+                .iter()
+                .map(http::HeaderName::as_str)
+                .collect(),
         }
+    }
+
+    /// The received headers an empty `signedHeaders` field covers (auth-v1.md §8 step 5).
+    fn default_signed_headers(&self) -> Vec<&str> {
+        self.header_names
+            .iter()
+            .map(http::HeaderName::as_str)
+            .filter(|name| {
+                matches!(
+                    *name,
+                    "host" | "content-length" | "content-type" | "content-md5"
+                ) || name.starts_with("x-bce-")
+            })
+            .collect()
+    }
+}
+
+/// Which entries `GET /__sim/requests` shows; every field set must match.
+#[derive(Debug, Default)]
+pub(crate) struct Filter {
+    pub(crate) operation: Option<Operation>,
+    pub(crate) status: Option<StatusFilter>,
+    pub(crate) code: Option<String>,
+    pub(crate) access_key_id: Option<String>,
+    /// Entries at or after this time.
+    pub(crate) since: Option<DateTime<Utc>>,
+    /// Entries before this time.
+    pub(crate) until: Option<DateTime<Utc>>,
+}
+
+/// A status, or a class of statuses such as `4xx`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum StatusFilter {
+    Exactly(u16),
+    Class(u16),
+}
+
+impl StatusFilter {
+    /// `404`, or `4xx` (any case).
+    pub(crate) fn parse(text: &str) -> Option<Self> {
+        let lower = text.to_ascii_lowercase();
+        if let Some(class) = lower.strip_suffix("xx") {
+            return match class.parse::<u16>() {
+                Ok(class @ 1..=5) => Some(Self::Class(class)),
+                _ => None,
+            };
+        }
+        match lower.parse::<u16>() {
+            Ok(status @ 100..=599) => Some(Self::Exactly(status)),
+            _ => None,
+        }
+    }
+
+    fn matches(self, status: u16) -> bool {
+        match self {
+            Self::Exactly(wanted) => status == wanted,
+            Self::Class(class) => status / 100 == class,
+        }
+    }
+}
+
+impl Filter {
+    fn matches(&self, entry: &Entry) -> bool {
+        self.operation.is_none_or(|op| entry.operation == Some(op))
+            && self
+                .status
+                .is_none_or(|status| status.matches(entry.status))
+            && self.code.as_deref().is_none_or(|code| {
+                entry
+                    .error_code
+                    .as_ref()
+                    .is_some_and(|known| known.as_str() == code)
+            })
+            && self
+                .access_key_id
+                .as_deref()
+                .is_none_or(|ak| entry.access_key_id.as_deref() == Some(ak))
+            && self.since.is_none_or(|since| entry.time >= since)
+            && self.until.is_none_or(|until| entry.time < until)
     }
 }
 
@@ -101,6 +204,27 @@ fn redact_query(query: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("&")
+}
+
+/// The canonical request with the value of an `x-bce-security-token` header line or query
+/// item replaced (auth-v1.md §2.2: line 3 is the query, lines 4 on are the headers). The
+/// token is a credential; the rest of the canonical request is not secret.
+fn redact_canonical_request(canonical_request: &str) -> String {
+    const TOKEN: &str = "x-bce-security-token";
+    if !canonical_request.contains(TOKEN) {
+        return canonical_request.to_owned();
+    }
+    let lines: Vec<String> = canonical_request
+        .split('\n')
+        .enumerate()
+        .map(|(index, line)| match index {
+            0 | 1 => line.to_owned(),
+            2 => redact_query(line),
+            _ if line.starts_with("x-bce-security-token:") => format!("{TOKEN}:**redacted**"),
+            _ => line.to_owned(),
+        })
+        .collect();
+    lines.join("\n")
 }
 
 /// The newest `capacity` requests, in the order they were answered.
@@ -132,10 +256,25 @@ impl Journal {
     }
 
     /// The newest `limit` entries, oldest first.
+    #[cfg(test)]
     pub(crate) fn recent(&self, limit: usize) -> Vec<Entry> {
         let entries = lock(&self.entries);
         let skip = entries.len().saturating_sub(limit);
         entries.iter().skip(skip).cloned().collect()
+    }
+
+    /// The newest `limit` entries that `filter` lets through, oldest first.
+    pub(crate) fn matching(&self, filter: &Filter, limit: usize) -> Vec<Entry> {
+        let entries = lock(&self.entries);
+        let mut kept: Vec<Entry> = entries
+            .iter()
+            .rev()
+            .filter(|entry| filter.matches(entry))
+            .take(limit)
+            .cloned()
+            .collect();
+        kept.reverse();
+        kept
     }
 
     pub(crate) fn clear(&self) {
@@ -172,7 +311,23 @@ mod tests {
             duration: Duration::ZERO,
             canonical_request: None,
             reason: None,
+            signed_headers: None,
+            header_names: Vec::new(),
         }
+    }
+
+    #[test]
+    fn session_tokens_in_a_canonical_request_are_redacted() {
+        let canonical =
+            "GET\n/v2/keypair\na=1&x-bce-security-token=tok\nhost:h\nx-bce-security-token:tok";
+        assert_eq!(
+            redact_canonical_request(canonical),
+            "GET\n/v2/keypair\na=1&x-bce-security-token=**redacted**\nhost:h\nx-bce-security-token:**redacted**"
+        );
+        assert_eq!(
+            redact_canonical_request("GET\n/\n\nhost:h"),
+            "GET\n/\n\nhost:h"
+        );
     }
 
     #[test]
@@ -207,5 +362,90 @@ mod tests {
         assert_eq!(view["query"], "authorization=**redacted**");
         assert_eq!(view["operation"], "get");
         assert_eq!(view["errorCode"], ErrorCode::KeypairNotExist.as_str());
+    }
+}
+
+#[cfg(test)]
+mod filter_tests {
+    use super::*;
+
+    fn entry(status: u16, operation: Operation, access_key_id: &str, second: i64) -> Entry {
+        Entry {
+            time: DateTime::<Utc>::default() + chrono::Duration::seconds(second),
+            request_id: format!("{status}-{second}"),
+            method: http::Method::GET,
+            target: "/v2/keypair".to_owned(),
+            operation: Some(operation),
+            access_key_id: Some(access_key_id.to_owned()),
+            region: None,
+            status,
+            error_code: (status >= 400).then_some(ErrorCode::KeypairNotExist),
+            duration: Duration::ZERO,
+            canonical_request: None,
+            reason: None,
+            signed_headers: Some(String::new()),
+            header_names: vec![
+                http::header::HOST,
+                http::HeaderName::from_static("x-bce-date"),
+                http::header::USER_AGENT,
+            ],
+        }
+    }
+
+    fn ids(journal: &Journal, filter: &Filter, limit: usize) -> Vec<String> {
+        let entries = journal.matching(filter, limit);
+        entries.into_iter().map(|e| e.request_id).collect()
+    }
+
+    #[test]
+    fn filters_combine_and_keep_the_newest() {
+        let journal = Journal::new(10);
+        journal.record(entry(200, Operation::CreateKeypair, "a", 1));
+        journal.record(entry(404, Operation::GetKeypair, "a", 2));
+        journal.record(entry(404, Operation::GetKeypair, "b", 3));
+        journal.record(entry(200, Operation::GetKeypair, "b", 4));
+        let all = Filter::default();
+        assert_eq!(ids(&journal, &all, 2), ["404-3", "200-4"]);
+        let gets = Filter {
+            operation: Some(Operation::GetKeypair),
+            ..Filter::default()
+        };
+        assert_eq!(ids(&journal, &gets, 10), ["404-2", "404-3", "200-4"]);
+        let failed_b = Filter {
+            status: StatusFilter::parse("4xx"),
+            access_key_id: Some("b".to_owned()),
+            ..Filter::default()
+        };
+        assert_eq!(ids(&journal, &failed_b, 10), ["404-3"]);
+        let window = Filter {
+            since: Some(DateTime::<Utc>::default() + chrono::Duration::seconds(2)),
+            until: Some(DateTime::<Utc>::default() + chrono::Duration::seconds(4)),
+            code: Some(ErrorCode::KeypairNotExist.as_str().to_owned()),
+            ..Filter::default()
+        };
+        assert_eq!(ids(&journal, &window, 10), ["404-2", "404-3"]);
+    }
+
+    #[test]
+    fn statuses_parse_exactly_or_by_class() {
+        assert_eq!(StatusFilter::parse("404"), Some(StatusFilter::Exactly(404)));
+        assert_eq!(StatusFilter::parse("4XX"), Some(StatusFilter::Class(4)));
+        for bad in ["", "x", "6xx", "0xx", "99", "600", "4x"] {
+            assert_eq!(StatusFilter::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_empty_signed_headers_field_shows_the_default_set_received() {
+        let entry = entry(200, Operation::ListKeypairs, "a", 0);
+        let view = serde_json::to_value(entry.view()).expect("serialisable");
+        assert_eq!(
+            view["signedHeaders"],
+            serde_json::json!(["host", "x-bce-date"])
+        );
+        assert_eq!(
+            view["headers"],
+            serde_json::json!(["host", "x-bce-date", "user-agent"])
+        );
     }
 }

@@ -86,6 +86,7 @@ use bce_auth::VerifySettings;
 use bytes::Bytes;
 use http::{Request, Response};
 
+pub use auth::SessionCredentials;
 pub use bcc_keypair_model::Operation;
 pub use clock::{Clock, FixedClock, RecordTime, SystemClock};
 pub use faults::ConnectionFault;
@@ -152,6 +153,10 @@ pub enum SimError {
         /// What the parser reported.
         detail: String,
     },
+    /// Session credentials that cannot be registered: a field is empty, the access key is a
+    /// permanent one, or no account has the access key they act for.
+    #[error("session credentials: {0}")]
+    SessionCredentials(String),
     /// Another IO failure (starting threads, binding sockets).
     #[error(transparent)]
     Io(#[from] io::Error),
@@ -200,6 +205,7 @@ pub(crate) struct Inner {
 #[must_use]
 pub struct SimulatorBuilder {
     accounts: Vec<(String, String, String)>,
+    sessions: Vec<SessionCredentials>,
     default_region: String,
     regions: Vec<String>,
     quota: usize,
@@ -235,6 +241,7 @@ impl Default for SimulatorBuilder {
     fn default() -> Self {
         Self {
             accounts: Vec::new(),
+            sessions: Vec::new(),
             default_region: DEFAULT_REGION.to_owned(),
             regions: DEFAULT_REGIONS.iter().map(|r| (*r).to_owned()).collect(),
             quota: DEFAULT_QUOTA,
@@ -277,6 +284,14 @@ impl SimulatorBuilder {
     ) -> Self {
         self.accounts
             .push((account.into(), access_key.into(), secret_key.into()));
+        self
+    }
+
+    /// Adds STS session credentials acting for an account configured with
+    /// [`SimulatorBuilder::account`] (repeat for several). More can be added at run time
+    /// with [`Simulator::add_session_credentials`] or `POST /__sim/credentials`.
+    pub fn session_credentials(mut self, credentials: SessionCredentials) -> Self {
+        self.sessions.push(credentials);
         self
     }
 
@@ -405,6 +420,11 @@ impl SimulatorBuilder {
         if accounts.is_empty() {
             accounts.add(DEV_ACCESS_KEY, DEV_ACCESS_KEY, DEV_SECRET_KEY);
         }
+        for session in &self.sessions {
+            accounts
+                .add_session(session)
+                .map_err(SimError::SessionCredentials)?;
+        }
         let ttl =
             chrono::TimeDelta::from_std(self.client_token_ttl).unwrap_or(chrono::TimeDelta::MAX);
         let (state, state_file) = match self.state_file {
@@ -464,6 +484,23 @@ impl Simulator {
     /// response. Must run inside a Tokio runtime (injected latency uses Tokio's timer).
     pub async fn handle(&self, request: Request<Bytes>) -> Response<Bytes> {
         pipeline::handle(&self.inner, request).await
+    }
+
+    /// Adds (or renews) STS session credentials while the simulator runs, as
+    /// `POST /__sim/credentials` does.
+    ///
+    /// # Errors
+    /// [`SimError::SessionCredentials`] when a field is empty, the access key is a permanent
+    /// one, or no account has the access key they act for.
+    pub fn add_session_credentials(
+        &self,
+        credentials: &SessionCredentials,
+    ) -> Result<(), SimError> {
+        self.inner
+            .accounts
+            .add_session(credentials)
+            .map(drop)
+            .map_err(SimError::SessionCredentials)
     }
 }
 

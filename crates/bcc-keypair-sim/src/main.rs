@@ -1,7 +1,8 @@
 //! `bcc-keypair-sim`: the BCC key-pair API simulator as a command.
 //!
 //! Prints `listening on http://ADDR` as its first line on stdout once it accepts
-//! connections; logs go to stderr (`RUST_LOG`, default `info`). Ctrl-C or SIGTERM stop it
+//! connections; logs go to stderr (`RUST_LOG`, default `info`), as text or JSON lines
+//! (`--log-format`), with one access-log line per API request. Ctrl-C or SIGTERM stop it
 //! gracefully.
 
 use std::io::{IsTerminal as _, Write as _};
@@ -12,9 +13,10 @@ use std::time::Duration;
 use anyhow::Context as _;
 use bcc_keypair_sim::{
     DEFAULT_CLIENT_TOKEN_TTL, DEFAULT_KEY_POOL_SIZE, DEFAULT_QUOTA, DEFAULT_REGION, DEV_ACCESS_KEY,
-    DEV_SECRET_KEY, RecordTime, Simulator, server,
+    DEV_SECRET_KEY, RecordTime, SessionCredentials, Simulator, server,
 };
-use clap::Parser;
+use chrono::{DateTime, Utc};
+use clap::{Parser, ValueEnum};
 
 /// Local simulator of the Baidu AI Cloud BCC key-pair API (`/v2/keypair`), with a control
 /// API under `/__sim/` (see the crate README).
@@ -51,6 +53,24 @@ struct Args {
         hide_env_values = true
     )]
     accounts: Vec<(String, String)>,
+
+    /// STS session credentials acting for an account, as
+    /// AK:SK:TOKEN[:ACCOUNT_AK[:EXPIRES_RFC3339]] (ACCOUNT_AK empty or absent: the first
+    /// account); repeat, or separate with commas in the environment variable.
+    #[arg(
+        long = "session-credentials",
+        env = "BCC_SIM_SESSION_CREDENTIALS",
+        value_name = "AK:SK:TOKEN[:ACCOUNT_AK[:EXPIRES]]",
+        value_parser = parse_session,
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    sessions: Vec<SessionCredentials>,
+
+    /// How log lines on stderr are written: `text` for people, `json` (one object per line)
+    /// for programs.
+    #[arg(long, env = "BCC_SIM_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
 
     /// Region used when the Host header is not `bcc.{region}.baidubce.com`.
     #[arg(long, env = "BCC_SIM_REGION", default_value = DEFAULT_REGION)]
@@ -152,6 +172,31 @@ fn parse_record_time(value: &str) -> Result<RecordTime, String> {
     }
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+fn parse_session(value: &str) -> Result<SessionCredentials, String> {
+    // The expiry is last because an RFC 3339 time holds colons itself.
+    let mut fields = value.splitn(5, ':');
+    let mut next = || fields.next().filter(|field| !field.is_empty());
+    let (Some(ak), Some(sk), Some(token)) = (next(), next(), next()) else {
+        return Err("expected AK:SK:TOKEN[:ACCOUNT_AK[:EXPIRES_RFC3339]]".to_owned());
+    };
+    let mut session = SessionCredentials::new(ak, sk, token);
+    if let Some(account) = next() {
+        session = session.acting_for(account);
+    }
+    if let Some(expiry) = next() {
+        let expiry = DateTime::parse_from_rfc3339(expiry)
+            .map_err(|_| format!("expiry {expiry:?} is not an RFC 3339 time"))?;
+        session = session.expires_at(expiry.with_timezone(&Utc));
+    }
+    Ok(session)
+}
+
 fn parse_seconds(value: &str) -> Result<f64, String> {
     match value.parse::<f64>() {
         Ok(seconds) if seconds > 0.0 && seconds <= 86_400.0 => Ok(seconds),
@@ -170,14 +215,17 @@ fn parse_account(value: &str) -> Result<(String, String), String> {
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
+        );
+    match args.log_format {
+        LogFormat::Text => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+        // Fields at the top level of each object, beside `timestamp`, `level` and `target`.
+        LogFormat::Json => logs.json().flatten_event(true).init(),
+    }
     let mut runtime = tokio::runtime::Builder::new_multi_thread();
     if let Some(workers) = args.workers {
         runtime.worker_threads(workers.max(1));
@@ -226,6 +274,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
     for (ak, sk) in &args.accounts {
         builder = builder.account(ak, sk);
         configured = true;
+    }
+    for session in &args.sessions {
+        builder = builder.session_credentials(session.clone());
     }
     if !configured {
         tracing::warn!(

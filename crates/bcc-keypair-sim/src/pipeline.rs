@@ -38,6 +38,8 @@ use crate::{Inner, MAX_BODY_BYTES};
 
 /// `Content-Type` of every response (keypair-api.md §1).
 const JSON_CONTENT_TYPE: HeaderValue = HeaderValue::from_static("application/json;charset=UTF-8");
+/// `Content-Type` of the dashboard, the one page the simulator serves.
+const HTML_CONTENT_TYPE: HeaderValue = HeaderValue::from_static("text/html; charset=utf-8");
 const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-bce-request-id");
 const CONTENT_MD5_HEADER: HeaderName = HeaderName::from_static("content-md5");
 
@@ -50,12 +52,15 @@ pub(crate) struct Outcome {
     access_key_id: Option<String>,
     region: Option<Arc<str>>,
     canonical_request: Option<String>,
+    /// Why the request was refused, in plain words; `None` for a success, and for a refusal
+    /// whose wire message says it all.
+    reason: Option<String>,
     /// Whether the state changed and must be written to the state file.
     changes_state: bool,
     /// An injected fault that closes the connection instead of answering.
     connection_fault: Option<ConnectionFault>,
-    /// Why the request failed, for the journal, when the code alone does not say.
-    reason: Option<String>,
+    /// An HTML page (the dashboard) rather than JSON.
+    html: bool,
 }
 
 impl std::fmt::Debug for Outcome {
@@ -84,9 +89,10 @@ impl Outcome {
             access_key_id: None,
             region: None,
             canonical_request: None,
+            reason: None,
             changes_state: false,
             connection_fault: None,
-            reason: None,
+            html: false,
         }
     }
 
@@ -106,16 +112,19 @@ impl Outcome {
         Self {
             status,
             body: wire::error_body(request_id, &code, message),
+            reason: message.map(str::to_owned),
             error_code: Some(code),
             ..Self::ok(Bytes::new())
         }
     }
 
     fn rejected(request_id: &str, rejected: Rejected) -> Self {
+        let outcome = Self::error(request_id, rejected.code, rejected.message.as_deref());
         Self {
             access_key_id: rejected.access_key_id,
             canonical_request: rejected.canonical_request,
-            ..Self::error(request_id, rejected.code, rejected.message.as_deref())
+            reason: rejected.reason.or(outcome.reason.clone()),
+            ..outcome
         }
     }
 }
@@ -141,12 +150,23 @@ pub(crate) async fn handle(inner: &Arc<Inner>, request: Request<Bytes>) -> Respo
     };
     let head = parts.method == Method::HEAD;
     let mut response = render(head, outcome.status, outcome.body.clone(), &request_id);
+    if outcome.html {
+        let headers = response.headers_mut();
+        headers.insert(CONTENT_TYPE, HTML_CONTENT_TYPE);
+        // The page runs no script and loads nothing: a stored name that slipped past the
+        // escaping still could not run.
+        headers.insert(
+            http::header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"),
+        );
+    }
     if let Some(fault) = outcome.connection_fault {
         // The server closes the connection instead of writing this response.
         response.extensions_mut().insert(fault);
     }
     if !control {
         let entry = journal_entry(parts, outcome, request_id, times.record, started);
+        access_log(&entry);
         inner.journal.record(entry);
     }
     response
@@ -165,6 +185,7 @@ async fn answer(
         match control::handle(inner, parts, body) {
             Ok(reply) => Outcome {
                 changes_state: reply.changes_state,
+                html: reply.html,
                 ..Outcome::ok(reply.body)
             },
             Err(failure) => Outcome::error(request_id, failure.code, Some(&failure.message)),
@@ -184,7 +205,13 @@ async fn api(
 ) -> Outcome {
     if body.len() > MAX_BODY_BYTES {
         // errors.md §4 row 10: the body is not acceptable.
-        return Outcome::error(request_id, ErrorCode::InvalidHttpRequest, None);
+        return Outcome {
+            reason: Some(format!(
+                "the body has {} bytes, more than the {MAX_BODY_BYTES} the simulator accepts",
+                body.len()
+            )),
+            ..Outcome::error(request_id, ErrorCode::InvalidHttpRequest, None)
+        };
     }
     let caller = match auth::authenticate(
         &inner.accounts,
@@ -219,7 +246,8 @@ async fn api(
         }
         Err(code) => Outcome::error(request_id, code, None),
     };
-    outcome.access_key_id = Some(caller.access_key_id.to_owned());
+    outcome.access_key_id = Some(caller.access_key_id);
+    outcome.canonical_request = caller.canonical_request;
     outcome.region = region;
     outcome
 }
@@ -232,7 +260,13 @@ async fn run(inner: &Inner, call: &Call<'_>, request_id: &str) -> Outcome {
         Some(FaultAction::Error(error)) => {
             let status =
                 StatusCode::from_u16(error.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            Outcome::error_with_status(request_id, status, error.code, Some(&error.message))
+            Outcome {
+                reason: Some(format!(
+                    "injected by a fault rule (POST /__sim/faults): {}",
+                    error.message
+                )),
+                ..Outcome::error_with_status(request_id, status, error.code, Some(&error.message))
+            }
         }
         Some(FaultAction::Connection(ConnectionFault::Reset)) => Outcome {
             // Never written: the connection closes before the operation runs.
@@ -334,7 +368,17 @@ fn journal_entry(
         .path_and_query()
         .map_or(parts.uri.path(), http::uri::PathAndQuery::as_str)
         .to_owned();
+    // Every refusal gets a reason: the specific one, else the code's documented message.
+    let reason = outcome.reason.or_else(|| {
+        outcome
+            .error_code
+            .as_ref()
+            .map(|code| code.default_message().to_owned())
+    });
     Entry {
+        reason,
+        signed_headers: auth::signed_headers_field(&parts),
+        header_names: parts.headers.keys().cloned().collect(),
         time: now,
         request_id,
         method: parts.method,
@@ -346,8 +390,32 @@ fn journal_entry(
         error_code: outcome.error_code,
         duration: started.elapsed(),
         canonical_request: outcome.canonical_request,
-        reason: outcome.reason,
     }
+}
+
+/// The access-log line of an API request, at info level under the target
+/// `bcc_keypair_sim::access` (the binary prints it as text or JSON).
+fn access_log(entry: &Entry) {
+    let path = entry
+        .target
+        .split_once('?')
+        .map_or(entry.target.as_str(), |(path, _)| path);
+    tracing::info!(
+        target: "bcc_keypair_sim::access",
+        method = entry.method.as_str(),
+        path,
+        operation = entry.operation.map(Operation::short_name),
+        status = entry.status,
+        code = entry.error_code.as_ref().map(ErrorCode::as_str),
+        duration_us = u64::try_from(entry.duration.as_micros()).unwrap_or(u64::MAX),
+        request_id = entry.request_id.as_str(),
+        access_key_id = entry.access_key_id.as_deref(),
+        reason = entry.reason.as_deref(),
+        "{} {} {}",
+        entry.method,
+        path,
+        entry.status
+    );
 }
 
 /// The HTTP response: JSON content type and the request id on every answer; HEAD gets the

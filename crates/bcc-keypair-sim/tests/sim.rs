@@ -3,6 +3,10 @@
 #[path = "sim/support.rs"]
 mod support;
 
+// Runs the `bcc-keypair-sim` command, which the `cli` feature builds.
+#[cfg(feature = "cli")]
+#[path = "sim/access_log.rs"]
+mod access_log;
 #[path = "sim/auth.rs"]
 mod auth;
 // Runs the `bcc-keypair-sim` command, which the `cli` feature builds.
@@ -18,6 +22,10 @@ mod control;
 mod environment;
 #[path = "sim/faults.rs"]
 mod faults;
+#[path = "sim/dashboard.rs"]
+mod dashboard;
+#[path = "sim/diagnostics.rs"]
+mod diagnostics;
 #[path = "sim/keys.rs"]
 mod keys;
 #[path = "sim/operations.rs"]
@@ -32,3 +40,5 @@ mod sdk_replay;
 mod server;
 #[path = "sim/testing.rs"]
 mod testing;
+#[path = "sim/sessions.rs"]
+mod sessions;

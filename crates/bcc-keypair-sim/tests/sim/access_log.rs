@@ -1,0 +1,245 @@
+//! The binary's access log (`--log-format json`, `BCC_SIM_LOG_FORMAT`) and session
+//! credentials from its flag and environment variable.
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use bce_auth::{Credentials, SignableRequest, SigningSettings};
+use serde_json::Value;
+
+use crate::support::*;
+
+/// Starts the binary with stderr captured; returns it and its address.
+fn start(command: &mut Command) -> (Child, SocketAddr) {
+    let mut child = command
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--access-key",
+            AK,
+            "--secret-key",
+            SK,
+            "--key-pool-size",
+            "1",
+            "--key-threads",
+            "1",
+        ])
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let addr = first
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("first line: {first:?}"))
+        .trim_end()
+        .parse()
+        .unwrap();
+    (child, addr)
+}
+
+/// Stops the binary with SIGTERM and returns everything it wrote to stderr.
+fn stop(mut child: Child) -> String {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("did not stop after SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    stderr
+}
+
+/// A GET signed as the Go SDK signs (a session token header included and signed), with the
+/// wall clock the binary uses.
+#[allow(clippy::disallowed_methods)] // the binary reads the wall clock, so must the signer
+fn go_signed_get(addr: SocketAddr, path: &str, credentials: &Credentials) -> RawReply {
+    let host = addr.to_string();
+    let mut headers = vec![("host", host.clone())];
+    if let Some(token) = credentials.session_token() {
+        headers.push(("x-bce-security-token", token.expose().to_owned()));
+    }
+    let pairs: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let signed = bce_auth::sign(
+        &SignableRequest {
+            method: "GET",
+            path,
+            query: &[],
+            headers: &pairs,
+        },
+        credentials,
+        chrono::Utc::now(),
+        &SigningSettings::go_sdk(),
+    )
+    .unwrap();
+    let mut head = format!(
+        "GET {path} HTTP/1.1\nAuthorization: {}",
+        signed.authorization()
+    );
+    for (name, value) in &headers {
+        head.push_str(&format!("\n{name}: {value}"));
+    }
+    for (name, value) in signed.headers() {
+        if !headers.iter().any(|(sent, _)| sent == name) {
+            head.push_str(&format!("\n{name}: {value}"));
+        }
+    }
+    send_raw(addr, &head, b"")
+}
+
+/// The access-log objects among the JSON lines of `stderr`.
+fn access_lines(stderr: &str) -> Vec<Value> {
+    stderr
+        .lines()
+        .map(|line| {
+            serde_json::from_str::<Value>(line)
+                .unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"))
+        })
+        .filter(|line| line["target"] == "bcc_keypair_sim::access")
+        .collect()
+}
+
+#[test]
+fn json_access_log_has_one_line_per_api_request_with_session_reasons() {
+    let (child, addr) = start(
+        Command::new(env!("CARGO_BIN_EXE_bcc-keypair-sim"))
+            .args(["--log-format", "json"])
+            .args(["--session-credentials", "sts-flag:sts-flag-sk:flag-token"])
+            .env(
+                "BCC_SIM_SESSION_CREDENTIALS",
+                "ignored-when-the-flag-is-given:sk:token",
+            ),
+    );
+    let session = Credentials::new("sts-flag", "sts-flag-sk").with_session_token("flag-token");
+    assert_eq!(go_signed_get(addr, "/v2/keypair", &session).status, 200);
+    let wrong = Credentials::new("sts-flag", "sts-flag-sk").with_session_token("stale");
+    go_signed_get(addr, "/v2/keypair/k-1", &wrong).error(403, "InvalidAccessKeyId");
+    go_signed_get(
+        addr,
+        "/v2/keypair",
+        &Credentials::new("ignored-when-the-flag-is-given", "sk"),
+    )
+    .error(403, "InvalidAccessKeyId");
+    // Control requests are not API requests: no access-log line.
+    send_raw(addr, "GET /__sim/health HTTP/1.1\nHost: localhost", b"");
+    let stderr = stop(child);
+    let lines = access_lines(&stderr);
+    assert_eq!(lines.len(), 3, "{stderr}");
+    let ok = &lines[0];
+    assert_eq!(ok["level"], "INFO");
+    assert_eq!(ok["method"], "GET");
+    assert_eq!(ok["path"], "/v2/keypair");
+    assert_eq!(ok["operation"], "list");
+    assert_eq!(ok["status"], 200);
+    assert_eq!(ok["access_key_id"], "sts-flag");
+    assert!(ok["duration_us"].is_u64(), "{ok}");
+    assert!(uuid::Uuid::parse_str(ok["request_id"].as_str().unwrap()).is_ok());
+    assert!(
+        ok.get("code").is_none() && ok.get("reason").is_none(),
+        "{ok}"
+    );
+    let refused = &lines[1];
+    assert_eq!(refused["status"], 403);
+    assert_eq!(refused["code"], "InvalidAccessKeyId");
+    assert_eq!(refused["access_key_id"], "sts-flag");
+    assert_eq!(
+        refused["reason"],
+        "session token does not match the one issued with sts-flag"
+    );
+    assert!(!stderr.contains("flag-token") && !stderr.contains("sts-flag-sk"));
+    assert_eq!(
+        lines[2]["reason"],
+        "access key id ignored-when-the-flag-is-given is not known to the simulator"
+    );
+}
+
+#[test]
+fn log_format_and_session_credentials_come_from_the_environment() {
+    let (child, addr) = start(
+        Command::new(env!("CARGO_BIN_EXE_bcc-keypair-sim"))
+            .env("BCC_SIM_LOG_FORMAT", "json")
+            .env(
+                "BCC_SIM_SESSION_CREDENTIALS",
+                format!("sts-a:sk-a:tok-a:{AK},sts-b:sk-b:tok-b::2000-01-01T00:00:00Z"),
+            ),
+    );
+    let live = Credentials::new("sts-a", "sk-a").with_session_token("tok-a");
+    assert_eq!(go_signed_get(addr, "/v2/keypair", &live).status, 200);
+    let expired = Credentials::new("sts-b", "sk-b").with_session_token("tok-b");
+    go_signed_get(addr, "/v2/keypair", &expired).error(403, "InvalidAccessKeyId");
+    let stderr = stop(child);
+    let lines = access_lines(&stderr);
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert_eq!(
+        lines[1]["reason"],
+        "session token expired: the session credentials sts-b expired at 2000-01-01T00:00:00Z"
+    );
+}
+
+#[test]
+fn text_logs_carry_the_same_fields() {
+    let (child, addr) = start(&mut Command::new(env!("CARGO_BIN_EXE_bcc-keypair-sim")));
+    go_signed_get(addr, "/v2/keypair/k-none", &Credentials::new(AK, SK))
+        .error(404, "Keypair.KeypairNotExist");
+    let stderr = stop(child);
+    let line = stderr
+        .lines()
+        .find(|line| line.contains("bcc_keypair_sim::access"))
+        .unwrap_or_else(|| panic!("no access line in:\n{stderr}"));
+    for field in [
+        "method=\"GET\"",
+        "path=\"/v2/keypair/k-none\"",
+        "operation=\"get\"",
+        "status=404",
+        "code=\"Keypair.KeypairNotExist\"",
+        &format!("access_key_id=\"{AK}\""),
+        "request_id=",
+        "duration_us=",
+    ] {
+        assert!(line.contains(field), "{field} missing from {line}");
+    }
+    assert!(serde_json::from_str::<Value>(line).is_err(), "{line}");
+}
+
+#[test]
+fn a_malformed_session_flag_is_refused_at_start() {
+    for value in ["only-ak", "ak:sk", "ak:sk:tok:acct:not-a-time", "ak::tok"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_bcc-keypair-sim"))
+            .args(["--listen", "127.0.0.1:0", "--session-credentials", value])
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{value}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("--session-credentials"),
+            "{value}: {stderr}"
+        );
+    }
+    // A session for an account that does not exist stops the start too.
+    let output = Command::new(env!("CARGO_BIN_EXE_bcc-keypair-sim"))
+        .args(["--listen", "127.0.0.1:0", "--key-pool-size", "1"])
+        .args(["--session-credentials", "ak:sk:tok:no-such-account"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no-such-account"));
+}
