@@ -265,7 +265,11 @@ async fn run(cli: Cli) -> Result<()> {
             let description = optional_description(description)?;
             let public_key = read_public_key(public_key, public_key_file)?;
             let client = client(connection)?;
-            let keypair = client.import_keypair(name, description, public_key).await?;
+            let keypair = client
+                .import_keypair(name, public_key)
+                .set_description(description)
+                .send()
+                .await?;
             output::print_keypair(&keypair, json, false)?;
         }
         Command::List {
@@ -274,11 +278,10 @@ async fn run(cli: Cli) -> Result<()> {
             name,
             all,
         } => {
-            let list = ListKeypairs {
-                marker,
-                max_keys,
-                name,
-            };
+            let list = ListKeypairs::new()
+                .set_marker(marker)
+                .set_max_keys(max_keys)
+                .set_name(name);
             list_keypairs(&client(connection)?, list, all, json).await?;
         }
         Command::Get { id } => {
@@ -335,7 +338,12 @@ async fn create_keypair(
     let mut key_file = key_file
         .map(|(path, force)| private_key::PrivateKeyFile::create(path, force))
         .transpose()?;
-    let keypair = match client.create_keypair(name, description).await {
+    let keypair = match client
+        .create_keypair(name)
+        .set_description(description)
+        .send()
+        .await
+    {
         Ok(keypair) => keypair,
         Err(error) => {
             if let Some(file) = key_file.take() {

@@ -92,7 +92,8 @@ async fn logs_name_operations_and_attempts_but_no_secret() {
     let transport = CaptureTransport::new(InProcess(simulator()));
     let client = Client::new(config("http://127.0.0.1:8080"), &transport);
     let created = client
-        .create_keypair(KeypairName::new("logged").expect("name"), None)
+        .create_keypair(KeypairName::new("logged").expect("name"))
+        .send()
         .await
         .expect("create");
     let private_key = created.private_key.clone().expect("private key");
@@ -114,7 +115,8 @@ async fn logs_name_operations_and_attempts_but_no_secret() {
             .get_keypair(&KeypairId::new("k-missing1").expect("id"))
             .await;
         let over_socket = client
-            .create_keypair(KeypairName::new("logged2").expect("name"), None)
+            .create_keypair(KeypairName::new("logged2").expect("name"))
+            .send()
             .await
             .expect("create");
         assert!(over_socket.private_key.is_some());
@@ -123,7 +125,8 @@ async fn logs_name_operations_and_attempts_but_no_secret() {
     {
         let client = Client::with_hyper(config(&server.base_url()));
         let over_socket = client
-            .create_keypair(KeypairName::new("logged3").expect("name"), None)
+            .create_keypair(KeypairName::new("logged3").expect("name"))
+            .send()
             .await
             .expect("create");
         assert!(over_socket.private_key.is_some());
