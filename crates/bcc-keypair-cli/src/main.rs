@@ -318,8 +318,7 @@ async fn run(cli: Cli) -> Result<()> {
             let name = KeypairName::new(name)?;
             let description = optional_description(description)?;
             let public_key = read_public_key(public_key, public_key_file)?;
-            let client = client(connection)?;
-            let keypair = client
+            let keypair = client(connection)?
                 .import_keypair(name, public_key)
                 .set_description(description)
                 .send()
@@ -332,10 +331,7 @@ async fn run(cli: Cli) -> Result<()> {
             name,
             all,
         } => {
-            let list = ListKeypairs::new()
-                .set_marker(marker)
-                .set_max_keys(max_keys)
-                .set_name(name);
+            let list = list_query(marker, max_keys, name);
             list_keypairs(&client(connection)?, list, all, json).await?;
         }
         Command::Get { id } => {
@@ -373,11 +369,7 @@ async fn run(cli: Cli) -> Result<()> {
             client.update_keypair_description(&id, description).await?;
             output::print_done(json, "description updated", &id)?;
         }
-        Command::Completions { shell } => {
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "bcc-keypair", &mut script);
-            std::io::Write::write_all(&mut std::io::stdout().lock(), &script)?;
-        }
+        Command::Completions { shell } => print_completions(shell)?,
     }
     Ok(())
 }
@@ -431,6 +423,15 @@ async fn create_keypair(
     Ok(())
 }
 
+/// `completions`: the script for `shell`, written whole (a closed stdout is an error the
+/// caller handles, not a panic inside the generator).
+fn print_completions(shell: clap_complete::Shell) -> Result<()> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "bcc-keypair", &mut script);
+    std::io::Write::write_all(&mut std::io::stdout().lock(), &script)?;
+    Ok(())
+}
+
 /// The public key of `import`, given inline or in a file.
 fn read_public_key(text: Option<String>, file: Option<PathBuf>) -> Result<PublicKey> {
     let text = match (text, file) {
@@ -441,6 +442,14 @@ fn read_public_key(text: Option<String>, file: Option<PathBuf>) -> Result<Public
         (None, None) => bail!("pass --public-key or --public-key-file"),
     };
     Ok(PublicKey::parse(&text)?)
+}
+
+/// The query of `list`: only the parameters given.
+fn list_query(marker: Option<String>, max_keys: Option<u32>, name: Option<String>) -> ListKeypairs {
+    ListKeypairs::new()
+        .set_marker(marker)
+        .set_max_keys(max_keys)
+        .set_name(name)
 }
 
 /// `list`: one page, or with `all` every page from `list`'s marker on.
