@@ -167,3 +167,28 @@ async fn logs_name_operations_and_attempts_but_no_secret() {
         assert!(!output.contains(authorization), "authorization logged");
     }
 }
+
+#[test]
+fn plain_http_to_a_host_that_is_not_loopback_is_warned_about() {
+    use bcc_keypair_client::Endpoint;
+    let collected = Captured::start();
+    for quiet in [
+        "http://127.0.0.1:8480",
+        "http://localhost:8480",
+        "http://[::1]:8480",
+        "https://bcc.bj.baidubce.com",
+    ] {
+        Endpoint::url(quiet).expect("endpoint");
+    }
+    assert!(!collected.text().contains("WARN"), "{}", collected.text());
+    Endpoint::url("http://10.0.0.7:8480").expect("endpoint");
+    let output = collected.text();
+    assert!(output.contains("WARN"), "{output}");
+    assert!(output.contains("http://10.0.0.7:8480"), "{output}");
+    assert!(output.contains("unencrypted"), "{output}");
+    assert_eq!(
+        Endpoint::region("bj").expect("region").scheme(),
+        "https",
+        "regions are HTTPS by default"
+    );
+}
