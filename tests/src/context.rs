@@ -88,7 +88,9 @@ impl<'t> Ctx<'t> {
     ) -> Result<KeypairModel, Failure> {
         let keypair = self
             .client()
-            .create_keypair(name, description)
+            .create_keypair(name)
+            .set_description(description)
+            .send()
             .await
             .context("create_keypair")?;
         self.track(&keypair.keypair_id);
@@ -103,7 +105,8 @@ impl<'t> Ctx<'t> {
         let public_key = PublicKey::parse(&line).context("parsing a generated public key")?;
         let keypair = self
             .client()
-            .import_keypair(name, None, public_key)
+            .import_keypair(name, public_key)
+            .send()
             .await
             .context("import_keypair")?;
         self.track(&keypair.keypair_id);

@@ -240,11 +240,7 @@ pub(crate) async fn list_named(ctx: &Ctx<'_>, name: &str) -> Result<Vec<KeypairM
     for _ in 0..100 {
         let page = ctx
             .client()
-            .list_keypairs(&ListKeypairs {
-                marker: marker.clone(),
-                max_keys: None,
-                name: Some(name.to_owned()),
-            })
+            .list_keypairs(&ListKeypairs::new().set_marker(marker.clone()).name(name))
             .await
             .context("list_keypairs")?;
         found.extend(page.keypairs);

@@ -18,7 +18,7 @@ use bcc_keypair_tests::{Target, TargetConfig, report, scenarios};
 #[derive(clap::Args)]
 pub(crate) struct Args {
     /// Run against this endpoint instead of the embedded simulator, e.g.
-    /// `https://bcc.bj.baidubce.com` or `http://127.0.0.1:8080`.
+    /// `https://bcc.bj.baidubce.com` or `http://127.0.0.1:8480`.
     #[arg(long, value_name = "URL")]
     endpoint: Option<String>,
     /// Access key id for --endpoint.

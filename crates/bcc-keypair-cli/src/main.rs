@@ -1,10 +1,12 @@
 //! `bcc-keypair`: a command-line tool for BCC key pairs.
 //!
-//! One subcommand per API operation. The endpoint comes from `--endpoint URL` or
-//! `--region R`; credentials from `--access-key-id`/`--secret-access-key`/`--session-token`
-//! or the `BCE_ACCESS_KEY_ID`/`BCE_SECRET_ACCESS_KEY`/`BCE_SESSION_TOKEN` variables. Output is
-//! a table, or JSON with `--json`. On failure the error code, message and request id go to
-//! stderr and the exit status is 1.
+//! One subcommand per API operation. The endpoint comes from `--endpoint URL` (or
+//! `BCC_ENDPOINT`), which wins over `--region R` (or `BCC_REGION`); credentials from
+//! `--access-key-id`/`--secret-access-key`/`--session-token` or the
+//! `BCE_ACCESS_KEY_ID`/`BCE_SECRET_ACCESS_KEY`/`BCE_SESSION_TOKEN` variables. Output is a
+//! table, or JSON with `--json`. On failure the error code, message and request id go to
+//! stderr (one JSON object with `--json`) and the exit status tells the class of failure
+//! (see [`exit_status`]). `bcc-keypair completions bash|zsh|fish` prints a completion script.
 //!
 //! ```text
 //! export BCE_ACCESS_KEY_ID=… BCE_SECRET_ACCESS_KEY=…
@@ -15,25 +17,29 @@
 //!
 //! The binary has no features of its own; it uses the client's `reqwest` transport.
 
+mod exit_status;
 mod output;
 mod private_key;
 
+use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use bcc_keypair_client::{Client, Config, Credentials, Endpoint, ListKeypairs, ReqwestTransport};
 use bcc_keypair_model::{InstanceId, KeypairDescription, KeypairId, KeypairName, PublicKey};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory as _, Parser, Subcommand};
 use futures_util::TryStreamExt;
+
+use crate::exit_status::{EXIT_STATUS_HELP, ExitClass, MissingCredential};
 
 /// Manage BCC (Baidu Cloud Compute) SSH key pairs.
 #[derive(Debug, Parser)]
-#[command(name = "bcc-keypair", version, about)]
+#[command(name = "bcc-keypair", version, about, after_help = EXIT_STATUS_HELP)]
 struct Cli {
     #[command(flatten)]
     connection: ConnectionArgs,
-    /// Print JSON instead of a table.
+    /// Print JSON instead of a table, and errors as one JSON object on stderr.
     #[arg(long, global = true)]
     json: bool,
     /// Log each request and retry to stderr (filter with RUST_LOG).
@@ -45,16 +51,15 @@ struct Cli {
 
 #[derive(Debug, Args)]
 struct ConnectionArgs {
-    /// Service URL (see the help text for examples).
+    /// Service URL (see the help text for examples); wins over the region.
     #[arg(
         long,
         env = "BCC_ENDPOINT",
         global = true,
-        conflicts_with = "region",
-        help = "Service URL, e.g. https://bcc.bj.baidubce.com or http://127.0.0.1:8480"
+        help = "Service URL, e.g. https://bcc.bj.baidubce.com or http://127.0.0.1:8480; wins over --region"
     )]
     endpoint: Option<String>,
-    /// Region; the endpoint is `https://bcc.{region}.baidubce.com`.
+    /// Region; the endpoint is `https://bcc.{region}.baidubce.com` unless `--endpoint` is given.
     #[arg(long, env = "BCC_REGION", global = true)]
     region: Option<String>,
     /// Access key id.
@@ -169,10 +174,19 @@ enum Command {
         #[arg(long)]
         description: String,
     },
+    /// Print a shell completion script (e.g. `bcc-keypair completions bash > /etc/bash_completion.d/bcc-keypair`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(&error),
+    };
+    let json = cli.json;
     if cli.verbose {
         tracing_subscriber::fmt()
             .with_env_filter(
@@ -181,6 +195,8 @@ fn main() -> ExitCode {
                 }),
             )
             .with_writer(std::io::stderr)
+            // Colour codes only for a person at a terminal, never into a file or a pipe.
+            .with_ansi(std::io::stderr().is_terminal())
             .init();
     }
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -189,8 +205,9 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(error) => {
-            output::report_error(&anyhow::Error::new(error).context("starting the async runtime"));
-            return ExitCode::FAILURE;
+            let error = anyhow::Error::new(error).context("starting the async runtime");
+            output::report_error(&error, ExitClass::Other, json);
+            return ExitClass::Other.exit_code();
         }
     };
     match runtime.block_on(run(cli)) {
@@ -198,10 +215,41 @@ fn main() -> ExitCode {
         // The reader of stdout went away (`… | head`): nothing left to say.
         Err(error) if output::is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            output::report_error(&error);
-            ExitCode::FAILURE
+            let class = ExitClass::of(&error);
+            output::report_error(&error, class, json);
+            class.exit_code()
         }
     }
+}
+
+/// A command line clap refused (status 2), or `--help` / `--version` (status 0). With
+/// `--json` anywhere on the line, the refusal is a JSON object like every other error.
+fn usage_error(error: &clap::Error) -> ExitCode {
+    if !error.use_stderr() {
+        // --help and --version are printed to stdout; a closed stdout leaves nothing to do.
+        drop(error.print());
+        return ExitCode::SUCCESS;
+    }
+    if std::env::args_os().any(|arg| arg == "--json") {
+        let message = error.render().to_string();
+        let message = message.trim().trim_start_matches("error: ");
+        let value = serde_json::json!({
+            "error": {
+                "class": ExitClass::Usage.name(),
+                "exitStatus": ExitClass::Usage.status(),
+                "code": null,
+                "status": null,
+                "message": message,
+                "requestId": null,
+                "clientToken": null,
+                "retryable": false,
+            }
+        });
+        eprintln!("{value}");
+    } else {
+        drop(error.print());
+    }
+    ExitClass::Usage.exit_code()
 }
 
 fn client(connection: &ConnectionArgs) -> Result<Client<ReqwestTransport>> {
@@ -211,10 +259,16 @@ fn client(connection: &ConnectionArgs) -> Result<Client<ReqwestTransport>> {
         (None, None) => bail!("no endpoint: pass --endpoint URL or --region REGION"),
     };
     let Some(access_key_id) = connection.access_key_id.as_deref() else {
-        bail!("no access key id: pass --access-key-id or set BCE_ACCESS_KEY_ID");
+        return Err(MissingCredential(
+            "no access key id: pass --access-key-id or set BCE_ACCESS_KEY_ID",
+        )
+        .into());
     };
     let Some(secret_access_key) = connection.secret_access_key.as_deref() else {
-        bail!("no secret access key: pass --secret-access-key or set BCE_SECRET_ACCESS_KEY");
+        return Err(MissingCredential(
+            "no secret access key: pass --secret-access-key or set BCE_SECRET_ACCESS_KEY",
+        )
+        .into());
     };
     let mut credentials = Credentials::new(access_key_id, secret_access_key);
     if let Some(token) = connection
@@ -264,8 +318,11 @@ async fn run(cli: Cli) -> Result<()> {
             let name = KeypairName::new(name)?;
             let description = optional_description(description)?;
             let public_key = read_public_key(public_key, public_key_file)?;
-            let client = client(connection)?;
-            let keypair = client.import_keypair(name, description, public_key).await?;
+            let keypair = client(connection)?
+                .import_keypair(name, public_key)
+                .set_description(description)
+                .send()
+                .await?;
             output::print_keypair(&keypair, json, false)?;
         }
         Command::List {
@@ -274,11 +331,7 @@ async fn run(cli: Cli) -> Result<()> {
             name,
             all,
         } => {
-            let list = ListKeypairs {
-                marker,
-                max_keys,
-                name,
-            };
+            let list = list_query(marker, max_keys, name);
             list_keypairs(&client(connection)?, list, all, json).await?;
         }
         Command::Get { id } => {
@@ -316,6 +369,7 @@ async fn run(cli: Cli) -> Result<()> {
             client.update_keypair_description(&id, description).await?;
             output::print_done(json, "description updated", &id)?;
         }
+        Command::Completions { shell } => print_completions(shell)?,
     }
     Ok(())
 }
@@ -335,7 +389,12 @@ async fn create_keypair(
     let mut key_file = key_file
         .map(|(path, force)| private_key::PrivateKeyFile::create(path, force))
         .transpose()?;
-    let keypair = match client.create_keypair(name, description).await {
+    let keypair = match client
+        .create_keypair(name)
+        .set_description(description)
+        .send()
+        .await
+    {
         Ok(keypair) => keypair,
         Err(error) => {
             if let Some(file) = key_file.take() {
@@ -364,6 +423,15 @@ async fn create_keypair(
     Ok(())
 }
 
+/// `completions`: the script for `shell`, written whole (a closed stdout is an error the
+/// caller handles, not a panic inside the generator).
+fn print_completions(shell: clap_complete::Shell) -> Result<()> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "bcc-keypair", &mut script);
+    std::io::Write::write_all(&mut std::io::stdout().lock(), &script)?;
+    Ok(())
+}
+
 /// The public key of `import`, given inline or in a file.
 fn read_public_key(text: Option<String>, file: Option<PathBuf>) -> Result<PublicKey> {
     let text = match (text, file) {
@@ -374,6 +442,14 @@ fn read_public_key(text: Option<String>, file: Option<PathBuf>) -> Result<Public
         (None, None) => bail!("pass --public-key or --public-key-file"),
     };
     Ok(PublicKey::parse(&text)?)
+}
+
+/// The query of `list`: only the parameters given.
+fn list_query(marker: Option<String>, max_keys: Option<u32>, name: Option<String>) -> ListKeypairs {
+    ListKeypairs::new()
+        .set_marker(marker)
+        .set_max_keys(max_keys)
+        .set_name(name)
 }
 
 /// `list`: one page, or with `all` every page from `list`'s marker on.

@@ -3,11 +3,13 @@
 //! Everything goes through `write!` on a locked stdout, so a closed pipe (`… | head`) is an
 //! `io::Error` the caller handles instead of a panic inside `println!`.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal as _, Write};
 
 use anyhow::Result;
 use bcc_keypair_model::{KeypairId, KeypairModel, ListKeypairsResponse, ModelError};
 use serde_json::json;
+
+use crate::exit_status::ExitClass;
 
 /// One key pair: a two-column table, or its JSON object. The private key is shown only when
 /// `show_private_key` (create without `--private-key-file`), since it cannot be fetched again.
@@ -130,33 +132,87 @@ pub(crate) fn is_broken_pipe(error: &anyhow::Error) -> bool {
         .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
 }
 
-/// Prints an error to stderr: code, status, message and request id for service errors, the
-/// code and reason for inputs refused before sending, the cause chain otherwise.
-pub(crate) fn report_error(error: &anyhow::Error) {
+/// Prints an error to stderr: with `json`, one JSON object on one line (see
+/// [`error_json`]); otherwise code, status, message and request id for service errors, the
+/// code and reason for inputs refused before sending, the cause chain otherwise. The
+/// `error:` label is red only when stderr is a terminal and `NO_COLOR` is unset.
+pub(crate) fn report_error(error: &anyhow::Error, class: ExitClass, json: bool) {
     let mut err = io::stderr().lock();
+    let result = if json {
+        writeln!(err, "{}", error_json(error, class))
+    } else {
+        let colour = err.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        write_error(&mut err, error, colour)
+    };
     // Nothing sensible is left to do if stderr itself is gone.
-    let _ = write_error(&mut err, error);
+    drop(result);
 }
 
-fn write_error(err: &mut impl Write, error: &anyhow::Error) -> io::Result<()> {
+/// `{"error":{"class","exitStatus","code","status","message","requestId","clientToken","retryable"}}`;
+/// the fields that do not apply are `null`.
+pub(crate) fn error_json(error: &anyhow::Error, class: ExitClass) -> serde_json::Value {
+    let client_error = error
+        .chain()
+        .find_map(|cause| cause.downcast_ref::<bcc_keypair_client::Error>());
+    let model_error = error.downcast_ref::<ModelError>();
+    let code = client_error
+        .and_then(|e| e.code().map(|code| code.as_str().to_owned()))
+        .or_else(|| model_error.map(|e| e.code().as_str().to_owned()));
+    let message = match client_error.and_then(bcc_keypair_client::Error::as_service) {
+        Some(service) => service.message.clone(),
+        None => error
+            .chain()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(": "),
+    };
+    json!({
+        "error": {
+            "class": class.name(),
+            "exitStatus": class.status(),
+            "code": code,
+            "status": client_error.and_then(bcc_keypair_client::Error::status),
+            "message": message,
+            "requestId": client_error.and_then(bcc_keypair_client::Error::request_id),
+            "clientToken": client_error.and_then(|e| e.client_token().map(|t| t.as_str().to_owned())),
+            "retryable": client_error.is_some_and(bcc_keypair_client::Error::is_retryable),
+        }
+    })
+}
+
+/// The `error:` label, red on a terminal (ANSI SGR 1;31).
+fn label(colour: bool) -> &'static str {
+    if colour {
+        "\x1b[1;31merror:\x1b[0m"
+    } else {
+        "error:"
+    }
+}
+
+fn write_error(err: &mut impl Write, error: &anyhow::Error, colour: bool) -> io::Result<()> {
+    let label = label(colour);
     if let Some(client_error) = error.downcast_ref::<bcc_keypair_client::Error>() {
         if let Some(service) = client_error.as_service() {
-            writeln!(err, "error: {}", service.code)?;
+            writeln!(err, "{label} {}", service.code)?;
             writeln!(err, "  status:     {}", service.status)?;
             writeln!(err, "  message:    {}", service.message)?;
             let request_id = service.request_id.as_deref().unwrap_or("(none)");
-            return writeln!(err, "  request id: {request_id}");
+            writeln!(err, "  request id: {request_id}")?;
+            if let Some(token) = &service.client_token {
+                writeln!(err, "  client token: {token}")?;
+            }
+            return Ok(());
         }
         if let bcc_keypair_client::Error::Validation { code, source, .. } = client_error {
-            writeln!(err, "error: {code}")?;
+            writeln!(err, "{label} {code}")?;
             return writeln!(err, "  message:    {source} (refused before sending)");
         }
     }
     if let Some(model_error) = error.downcast_ref::<ModelError>() {
-        writeln!(err, "error: {}", model_error.code())?;
+        writeln!(err, "{label} {}", model_error.code())?;
         return writeln!(err, "  message:    {model_error} (refused before sending)");
     }
-    writeln!(err, "error: {error}")?;
+    writeln!(err, "{label} {error}")?;
     for cause in error.chain().skip(1) {
         writeln!(err, "  caused by: {cause}")?;
     }

@@ -40,7 +40,8 @@ pub(crate) async fn keypair_id_argument(
         return Ok(KeypairId::new(id)?);
     }
     let keypair = client
-        .create_keypair(KeypairName::new("example-keypair")?, None)
+        .create_keypair(KeypairName::new("example-keypair")?)
+        .send()
         .await?;
     println!("(no id given: created {} to work on)", keypair.keypair_id);
     Ok(KeypairId::new(keypair.keypair_id)?)

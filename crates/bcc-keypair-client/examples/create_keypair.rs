@@ -18,10 +18,9 @@ use bcc_keypair_model::{KeypairDescription, KeypairName};
 async fn main() -> Result<(), common::BoxError> {
     let client = common::client()?;
     let keypair = client
-        .create_keypair(
-            KeypairName::new("my-keypair")?,
-            Some(KeypairDescription::new("created from Rust")?),
-        )
+        .create_keypair(KeypairName::new("my-keypair")?)
+        .description(KeypairDescription::new("created from Rust")?)
+        .send()
         .await?;
     println!("created {} ({})", keypair.keypair_id, keypair.finger_print);
     // Keep the private key now: it cannot be fetched again.

@@ -27,9 +27,10 @@ async fn main() -> Result<(), common::BoxError> {
     let keypair = client
         .import_keypair(
             KeypairName::new("imported-keypair")?,
-            Some(KeypairDescription::new("imported from Rust")?),
             PublicKey::parse(&text)?,
         )
+        .description(KeypairDescription::new("imported from Rust")?)
+        .send()
         .await?;
     println!("imported {} ({})", keypair.keypair_id, keypair.finger_print);
     Ok(())

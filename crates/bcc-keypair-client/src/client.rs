@@ -1,5 +1,7 @@
 //! [`Client`]: the nine operations over any [`Transport`], with signing and retries.
 
+use std::time::Duration;
+
 use bcc_keypair_model::{
     InstanceId, KeypairDescription, KeypairId, KeypairModel, KeypairName, ListKeypairsResponse,
     PublicKey,
@@ -9,11 +11,12 @@ use futures_core::Stream;
 use futures_util::{StreamExt, TryStreamExt, stream};
 use tracing::{Instrument, field};
 
+use crate::builder::{CreateKeypairBuilder, ImportKeypairBuilder};
 use crate::config::Config;
 use crate::error::{DecodeError, Error};
 use crate::operation::{self, ClientToken, ListKeypairs, Operation, OperationRequest};
 use crate::request::signed_request;
-use crate::transport::{Transport, TransportError, TransportErrorKind};
+use crate::transport::{BoxTransport, Transport, TransportError, TransportErrorKind};
 
 /// A client of the BCC key-pair API.
 ///
@@ -50,6 +53,18 @@ impl<T> Client<T> {
     }
 }
 
+/// A client whose transport type is erased, for structs that keep a client without naming
+/// its transport.
+pub type DynClient = Client<BoxTransport>;
+
+impl<T: Transport + 'static> Client<T> {
+    /// The same client with its transport type erased.
+    #[must_use]
+    pub fn into_dyn(self) -> DynClient {
+        Client::new(self.config, BoxTransport::new(self.transport))
+    }
+}
+
 #[cfg(feature = "reqwest")]
 #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 impl Client<crate::transport::reqwest::ReqwestTransport> {
@@ -78,75 +93,36 @@ impl Client<crate::transport::hyper::HyperTransport> {
 }
 
 impl<T: Transport> Client<T> {
-    /// Creates a key pair; the service generates it and returns the private key, once, in
-    /// [`KeypairModel::private_key`] (`keypair-api.md` §6.1).
+    /// Creates a key pair named `name`: set the optional description and idempotency
+    /// token on the returned builder, then [`send`](CreateKeypairBuilder::send) it
+    /// (`keypair-api.md` §6.1).
     ///
-    /// A fresh `clientToken` is sent with every attempt of this call, so a retry after a lost
+    /// ```no_run
+    /// # async fn run(client: bcc_keypair_client::DynClient) -> Result<(), bcc_keypair_client::Error> {
+    /// use bcc_keypair_client::model::{KeypairDescription, KeypairName};
+    /// let keypair = client
+    ///     .create_keypair(KeypairName::new("deploy")?)
+    ///     .description(KeypairDescription::new("CI deploy key")?)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// One `clientToken` is sent with every attempt of the call, so a retry after a lost
     /// response cannot make a second key pair.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Service`] (e.g. `Keypair.KeypairQuotaExceedLimit`), [`Error::Transport`],
-    /// [`Error::Decode`].
-    pub async fn create_keypair(
-        &self,
-        name: KeypairName,
-        description: Option<KeypairDescription>,
-    ) -> Result<KeypairModel, Error> {
-        self.create_keypair_with_token(name, description, ClientToken::random())
-            .await
+    pub fn create_keypair(&self, name: KeypairName) -> CreateKeypairBuilder<'_, T> {
+        CreateKeypairBuilder::new(self, name)
     }
 
-    /// [`create_keypair`](Self::create_keypair) with a caller-chosen idempotency token, for
-    /// callers that repeat a whole call later and want the service to recognise it.
-    ///
-    /// # Errors
-    ///
-    /// As [`create_keypair`](Self::create_keypair).
-    pub async fn create_keypair_with_token(
+    /// Imports `public_key` as a key pair named `name`: set the optional parts on the
+    /// returned builder, then [`send`](ImportKeypairBuilder::send) it (`keypair-api.md`
+    /// §6.2). Retries reuse one `clientToken`, like create.
+    pub fn import_keypair(
         &self,
         name: KeypairName,
-        description: Option<KeypairDescription>,
-        token: ClientToken,
-    ) -> Result<KeypairModel, Error> {
-        let request = operation::create_keypair_request(&name, description.as_ref(), &token)?;
-        let response = self.send(&request).await?;
-        operation::decode_keypair(Operation::CreateKeypair, &response)
-    }
-
-    /// Imports an existing public key as a key pair (`keypair-api.md` §6.2). Retries reuse
-    /// one `clientToken`, like create.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Service`] (e.g. `Keypair.KeypairPublicKeyExist`), [`Error::Transport`],
-    /// [`Error::Decode`].
-    pub async fn import_keypair(
-        &self,
-        name: KeypairName,
-        description: Option<KeypairDescription>,
         public_key: PublicKey,
-    ) -> Result<KeypairModel, Error> {
-        self.import_keypair_with_token(name, description, public_key, ClientToken::random())
-            .await
-    }
-
-    /// [`import_keypair`](Self::import_keypair) with a caller-chosen idempotency token.
-    ///
-    /// # Errors
-    ///
-    /// As [`import_keypair`](Self::import_keypair).
-    pub async fn import_keypair_with_token(
-        &self,
-        name: KeypairName,
-        description: Option<KeypairDescription>,
-        public_key: PublicKey,
-        token: ClientToken,
-    ) -> Result<KeypairModel, Error> {
-        let request =
-            operation::import_keypair_request(&name, description.as_ref(), &public_key, &token)?;
-        let response = self.send(&request).await?;
-        operation::decode_keypair(Operation::ImportKeypair, &response)
+    ) -> ImportKeypairBuilder<'_, T> {
+        ImportKeypairBuilder::new(self, name, public_key)
     }
 
     /// One page of key pairs (`keypair-api.md` §6.3).
@@ -297,47 +273,102 @@ impl<T: Transport> Client<T> {
         operation::decode_empty(&response)
     }
 
-    /// Signs and sends `request`, retrying as the policy allows, and returns the first
-    /// success response.
+    /// Signs and sends `request`, retrying as the policy, the retry budget and the
+    /// operation deadline allow, and returns the first success response.
     ///
     /// # Errors
     ///
-    /// The last attempt's [`Error::Service`] or [`Error::Transport`]; [`Error::Signing`] if
-    /// the request cannot be signed (not retried).
+    /// The last attempt's [`Error::Service`] or [`Error::Transport`] (a [`Timeout`] one when
+    /// the operation deadline passes during an attempt), carrying the request's
+    /// `clientToken` if it has one; [`Error::Signing`] if the request cannot be signed (not
+    /// retried).
+    ///
+    /// [`Timeout`]: TransportErrorKind::Timeout
     pub async fn send(&self, request: &OperationRequest) -> Result<http::Response<Bytes>, Error> {
         let operation = request.operation();
         let span = tracing::info_span!("bcc_keypair", operation = operation.name());
-        async {
-            let policy = self.config.retry_policy();
-            let mut attempt: u32 = 1;
-            loop {
-                let attempt_span = tracing::debug_span!(
-                    "attempt",
-                    attempt,
-                    status = field::Empty,
-                    request_id = field::Empty,
+        let token = request.client_token().map(ClientToken::new);
+        let result = match self.config.timeouts().operation() {
+            None => self.send_with_retries(request, None).instrument(span).await,
+            Some(limit) => {
+                let attempts = std::pin::pin!(
+                    self.send_with_retries(request, Some(limit))
+                        .instrument(span.clone())
                 );
-                let error = match self.attempt(request).instrument(attempt_span).await {
-                    Ok(response) => return Ok(response),
-                    Err(error) => error,
-                };
-                if attempt >= policy.max_attempts() || !should_retry(operation, &error) {
-                    tracing::debug!(attempt, error = %error, "giving up");
-                    return Err(error);
+                let deadline = self.config.sleeper().sleep(limit);
+                match futures_util::future::select(attempts, deadline).await {
+                    futures_util::future::Either::Left((result, _)) => result,
+                    futures_util::future::Either::Right(((), _)) => {
+                        span.in_scope(|| tracing::debug!(?limit, "operation deadline passed"));
+                        Err(Error::Transport(TransportError::new(
+                            TransportErrorKind::Timeout,
+                            format!("the operation did not finish within {limit:?}"),
+                        )))
+                    }
                 }
-                let delay = policy.backoff_delay(attempt, rand::random::<f64>());
-                tracing::info!(
-                    attempt,
-                    delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-                    error = %error,
-                    "retrying"
-                );
-                self.config.sleeper().sleep(delay).await;
-                attempt += 1;
             }
+        };
+        result.map_err(|error| error.in_call(operation, token.as_ref()))
+    }
+
+    /// The attempts of one call. `deadline` is the operation's time limit: a retry whose
+    /// wait would end after it is not made.
+    async fn send_with_retries(
+        &self,
+        request: &OperationRequest,
+        deadline: Option<Duration>,
+    ) -> Result<http::Response<Bytes>, Error> {
+        let operation = request.operation();
+        let policy = self.config.retry_policy();
+        let budget = self.config.retry_budget();
+        // Read the clock only with a deadline: tests pin the signing times the clock gives.
+        let started = deadline.map(|_| self.config.clock().now());
+        let mut attempt: u32 = 1;
+        loop {
+            let attempt_span = tracing::debug_span!(
+                "attempt",
+                attempt,
+                status = field::Empty,
+                request_id = field::Empty,
+            );
+            let error = match self.attempt(request).instrument(attempt_span).await {
+                Ok(response) => {
+                    budget.refill();
+                    return Ok(response);
+                }
+                Err(error) => error,
+            };
+            if attempt >= policy.max_attempts() || !should_retry(operation, &error) {
+                tracing::debug!(attempt, error = %error, "giving up");
+                return Err(error);
+            }
+            let Some(delay) = retry_delay(&policy, attempt, &error) else {
+                tracing::debug!(attempt, error = %error, "Retry-After is past the backoff cap; giving up");
+                return Err(error);
+            };
+            if let (Some(limit), Some(started)) = (deadline, started)
+                && (self.config.clock().now() - started)
+                    .to_std()
+                    .unwrap_or(Duration::ZERO)
+                    + delay
+                    >= limit
+            {
+                tracing::debug!(attempt, error = %error, "the next attempt would start after the deadline; giving up");
+                return Err(error);
+            }
+            if !budget.try_spend(is_timeout(&error)) {
+                tracing::info!(attempt, available = budget.available(), error = %error, "retry budget spent; giving up");
+                return Err(error);
+            }
+            tracing::info!(
+                attempt,
+                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                error = %error,
+                "retrying"
+            );
+            self.config.sleeper().sleep(delay).await;
+            attempt += 1;
         }
-        .instrument(span)
-        .await
     }
 
     /// One signed attempt: a 2xx response, or the error it amounts to.
@@ -362,9 +393,32 @@ impl<T: Transport> Client<T> {
         if response.status().is_success() {
             Ok(response)
         } else {
-            Err(Error::Service(operation::service_error(&response)))
+            let mut error = operation::service_error(&response);
+            error.retry_after = operation::retry_after(&response, time);
+            Err(Error::Service(error))
         }
     }
+}
+
+/// The wait before the retry that follows `attempt`: the policy's jittered backoff, but
+/// never less than a `Retry-After` the service sent; `None` when that `Retry-After` is
+/// longer than the policy's cap (see the [`retry`](crate::retry) module).
+fn retry_delay(
+    policy: &crate::retry::RetryPolicy,
+    attempt: u32,
+    error: &Error,
+) -> Option<Duration> {
+    let backoff = policy.backoff_delay(attempt, rand::random::<f64>());
+    match error.as_service().and_then(|service| service.retry_after) {
+        None => Some(backoff),
+        Some(asked) if asked > policy.max_delay() => None,
+        Some(asked) => Some(asked.max(backoff)),
+    }
+}
+
+/// Whether `error` is a timeout, whose retry costs the budget more.
+fn is_timeout(error: &Error) -> bool {
+    matches!(error, Error::Transport(transport) if transport.kind() == TransportErrorKind::Timeout)
 }
 
 /// Whether another attempt may follow `error` (see the [`retry`](crate::retry) module).

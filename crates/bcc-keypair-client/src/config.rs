@@ -8,7 +8,7 @@ use bce_auth::Credentials;
 use thiserror::Error;
 
 use crate::clock::{Clock, SystemClock};
-use crate::retry::{RetryPolicy, Sleep, TokioSleep};
+use crate::retry::{RetryBudget, RetryPolicy, Sleep, TokioSleep};
 
 /// Environment variable holding the access key id.
 pub const ENV_ACCESS_KEY_ID: &str = "BCE_ACCESS_KEY_ID";
@@ -16,6 +16,12 @@ pub const ENV_ACCESS_KEY_ID: &str = "BCE_ACCESS_KEY_ID";
 pub const ENV_SECRET_ACCESS_KEY: &str = "BCE_SECRET_ACCESS_KEY";
 /// Environment variable holding an optional STS session token.
 pub const ENV_SESSION_TOKEN: &str = "BCE_SESSION_TOKEN";
+/// Environment variable holding the endpoint URL; it wins over [`ENV_REGION`], as
+/// `--endpoint` does in the `bcc-keypair` command.
+pub const ENV_ENDPOINT: &str = "BCC_ENDPOINT";
+/// Environment variable holding the region (`bj`, `gz`, …), used when [`ENV_ENDPOINT`] is
+/// unset.
+pub const ENV_REGION: &str = "BCC_REGION";
 
 /// Where the service is: a scheme and a `host[:port]`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -52,6 +58,10 @@ impl Endpoint {
     /// An explicit base URL such as `https://bcc.bj.baidubce.com` or `http://127.0.0.1:8480`
     /// (plain HTTP is allowed, for the simulator). A trailing `/` is accepted; any other path,
     /// a query or user info is refused.
+    ///
+    /// Plain `http://` to a host that is not loopback logs a `tracing` warning: the
+    /// signature does not hide the request, so a key pair's private key would cross the
+    /// network in clear text.
     ///
     /// # Errors
     ///
@@ -93,6 +103,12 @@ impl Endpoint {
             Some(port) if port != default_port => format!("{}:{port}", authority.host()),
             _ => authority.host().to_owned(),
         };
+        if scheme == http::uri::Scheme::HTTP && !is_loopback_host(authority.host()) {
+            tracing::warn!(
+                endpoint = url,
+                "plain http:// to a host that is not loopback: requests and private keys travel unencrypted"
+            );
+        }
         Ok(Self { scheme, host })
     }
 
@@ -115,17 +131,29 @@ impl Endpoint {
     }
 }
 
+/// `localhost` or a loopback address (`127.0.0.0/8`, `[::1]`).
+fn is_loopback_host(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|address| address.is_loopback())
+}
+
 impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}://{}", self.scheme, self.host)
     }
 }
 
-/// Connect and request timeouts, applied by the transports built from a [`Config`].
+/// Connect and request timeouts, applied by the transports built from a [`Config`], and
+/// the deadline of a whole operation, applied by the client.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Timeouts {
     connect: Duration,
     request: Duration,
+    operation: Option<Duration>,
 }
 
 impl Timeouts {
@@ -135,10 +163,23 @@ impl Timeouts {
     /// default: 30 s.
     pub const DEFAULT_REQUEST: Duration = Duration::from_secs(30);
 
-    /// Timeouts for connecting and for one whole attempt.
+    /// Timeouts for connecting and for one whole attempt, with no deadline for the whole
+    /// operation.
     #[must_use]
     pub fn new(connect: Duration, request: Duration) -> Self {
-        Self { connect, request }
+        Self {
+            connect,
+            request,
+            operation: None,
+        }
+    }
+
+    /// The same, with a deadline for the whole operation: every attempt and every wait
+    /// between attempts (see [`operation`](Self::operation)).
+    #[must_use]
+    pub fn with_operation(mut self, operation: Duration) -> Self {
+        self.operation = Some(operation);
+        self
     }
 
     /// How long to wait for a connection.
@@ -152,6 +193,17 @@ impl Timeouts {
     pub fn request(&self) -> Duration {
         self.request
     }
+
+    /// How long one whole operation may take, all its attempts and the waits between
+    /// them; `None` (the default) sets no limit beyond the attempts themselves. When it
+    /// passes during an attempt the call ends with a [`Timeout`] transport error; a retry
+    /// whose wait would end after it is not made, and the call ends with the last error.
+    ///
+    /// [`Timeout`]: crate::TransportErrorKind::Timeout
+    #[must_use]
+    pub fn operation(&self) -> Option<Duration> {
+        self.operation
+    }
 }
 
 impl Default for Timeouts {
@@ -163,15 +215,21 @@ impl Default for Timeouts {
 /// Everything a [`Client`](crate::Client) needs besides its transport.
 ///
 /// Defaults: user agent `bcc-keypair-rs/<version>`, [`Timeouts::default`] (10 s connect,
-/// 30 s per attempt), [`RetryPolicy::default`] (3 attempts, full-jitter backoff from 100 ms,
-/// capped at 5 s), the system clock and the tokio timer.
+/// 30 s per attempt, no operation deadline), [`RetryPolicy::default`] (3 attempts,
+/// full-jitter backoff from 100 ms, capped at 5 s), a fresh [`RetryBudget::default`] (500
+/// tokens), the system clock and the tokio timer.
+///
+/// Clones share the retry budget, so every client made from one configuration draws on one
+/// budget.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Config {
     endpoint: Endpoint,
     credentials: Credentials,
     user_agent: http::HeaderValue,
     timeouts: Timeouts,
     retry: RetryPolicy,
+    retry_budget: Arc<RetryBudget>,
     clock: Arc<dyn Clock>,
     sleep: Arc<dyn Sleep>,
 }
@@ -190,18 +248,45 @@ impl Config {
             user_agent: http::HeaderValue::from_static(Self::DEFAULT_USER_AGENT),
             timeouts: Timeouts::default(),
             retry: RetryPolicy::default(),
+            retry_budget: Arc::new(RetryBudget::default()),
             clock: Arc::new(SystemClock),
             sleep: Arc::new(TokioSleep),
         }
     }
 
-    /// A configuration whose credentials come from the environment
+    /// A configuration from the environment: the endpoint from `BCC_ENDPOINT`, else the
+    /// region from `BCC_REGION` ([`endpoint_from_env`]), and the credentials
+    /// ([`credentials_from_env`]). The names are the `bcc-keypair` command's.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::MissingEndpoint`], [`ConfigError::InvalidEndpoint`],
+    /// [`ConfigError::InvalidRegion`], [`ConfigError::MissingEnvVar`] or
+    /// [`ConfigError::InvalidEnvVar`].
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(std::env::var_os)
+    }
+
+    /// Like [`from_env`](Self::from_env), reading the same names through `lookup`.
+    ///
+    /// # Errors
+    ///
+    /// As [`from_env`](Self::from_env).
+    pub fn from_lookup<F>(mut lookup: F) -> Result<Self, ConfigError>
+    where
+        F: FnMut(&'static str) -> Option<std::ffi::OsString>,
+    {
+        let endpoint = endpoint_from_lookup(&mut lookup)?;
+        Ok(Self::new(endpoint, credentials_from_lookup(lookup)?))
+    }
+
+    /// A configuration for `endpoint` whose credentials come from the environment
     /// (see [`credentials_from_env`]).
     ///
     /// # Errors
     ///
     /// [`ConfigError::MissingEnvVar`] or [`ConfigError::InvalidEnvVar`].
-    pub fn from_env(endpoint: Endpoint) -> Result<Self, ConfigError> {
+    pub fn from_env_with_endpoint(endpoint: Endpoint) -> Result<Self, ConfigError> {
         Ok(Self::new(endpoint, credentials_from_env()?))
     }
 
@@ -236,6 +321,20 @@ impl Config {
     #[must_use]
     pub fn with_request_timeout(mut self, timeout: Duration) -> Self {
         self.timeouts = Timeouts::new(self.timeouts.connect, timeout);
+        self
+    }
+
+    /// Sets the deadline of a whole operation (see [`Timeouts::operation`]).
+    #[must_use]
+    pub fn with_operation_timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts = self.timeouts.with_operation(timeout);
+        self
+    }
+
+    /// Replaces the retry budget; pass one `Arc` to several configurations to share it.
+    #[must_use]
+    pub fn with_retry_budget(mut self, budget: Arc<RetryBudget>) -> Self {
+        self.retry_budget = budget;
         self
     }
 
@@ -302,12 +401,62 @@ impl Config {
         self.retry
     }
 
+    /// The retry budget shared by the clients of this configuration.
+    #[must_use]
+    pub fn retry_budget(&self) -> &Arc<RetryBudget> {
+        &self.retry_budget
+    }
+
     pub(crate) fn clock(&self) -> &dyn Clock {
         self.clock.as_ref()
     }
 
     pub(crate) fn sleeper(&self) -> &dyn Sleep {
         self.sleep.as_ref()
+    }
+}
+
+/// The endpoint named by `BCC_ENDPOINT` (a URL), else by `BCC_REGION`.
+///
+/// # Errors
+///
+/// [`ConfigError::MissingEndpoint`] if both are unset or empty;
+/// [`ConfigError::InvalidEndpoint`] or [`ConfigError::InvalidRegion`] for a value that
+/// cannot be used; [`ConfigError::InvalidEnvVar`] if a variable is not valid Unicode.
+pub fn endpoint_from_env() -> Result<Endpoint, ConfigError> {
+    endpoint_from_lookup(std::env::var_os)
+}
+
+/// The endpoint read through `lookup` under the names of [`endpoint_from_env`].
+///
+/// # Errors
+///
+/// As [`endpoint_from_env`].
+pub fn endpoint_from_lookup<F>(mut lookup: F) -> Result<Endpoint, ConfigError>
+where
+    F: FnMut(&'static str) -> Option<std::ffi::OsString>,
+{
+    if let Some(url) = read_var(&mut lookup, ENV_ENDPOINT)? {
+        return Endpoint::url(&url);
+    }
+    match read_var(&mut lookup, ENV_REGION)? {
+        Some(region) => Endpoint::region(&region),
+        None => Err(ConfigError::MissingEndpoint),
+    }
+}
+
+/// A variable's value; unset and empty are alike.
+fn read_var<F>(lookup: &mut F, name: &'static str) -> Result<Option<String>, ConfigError>
+where
+    F: FnMut(&'static str) -> Option<std::ffi::OsString>,
+{
+    match lookup(name) {
+        None => Ok(None),
+        Some(value) => match value.into_string() {
+            Ok(value) if value.is_empty() => Ok(None),
+            Ok(value) => Ok(Some(value)),
+            Err(_) => Err(ConfigError::InvalidEnvVar { name }),
+        },
     }
 }
 
@@ -332,16 +481,7 @@ pub fn credentials_from_lookup<F>(mut lookup: F) -> Result<Credentials, ConfigEr
 where
     F: FnMut(&'static str) -> Option<std::ffi::OsString>,
 {
-    let mut read = |name: &'static str| -> Result<Option<String>, ConfigError> {
-        match lookup(name) {
-            None => Ok(None),
-            Some(value) => match value.into_string() {
-                Ok(value) if value.is_empty() => Ok(None),
-                Ok(value) => Ok(Some(value)),
-                Err(_) => Err(ConfigError::InvalidEnvVar { name }),
-            },
-        }
-    };
+    let mut read = |name: &'static str| read_var(&mut lookup, name);
     let access_key_id = read(ENV_ACCESS_KEY_ID)?.ok_or(ConfigError::MissingEnvVar {
         name: ENV_ACCESS_KEY_ID,
     })?;
@@ -373,6 +513,9 @@ pub enum ConfigError {
         /// The region as given.
         region: String,
     },
+    /// Neither `BCC_ENDPOINT` nor `BCC_REGION` is set.
+    #[error("no endpoint: set BCC_ENDPOINT (a URL) or BCC_REGION (e.g. bj)")]
+    MissingEndpoint,
     /// A required environment variable is unset or empty.
     #[error("environment variable {name} is not set")]
     MissingEnvVar {

@@ -2,11 +2,13 @@
 
 use std::error::Error as StdError;
 use std::fmt;
+use std::time::Duration;
 
 use bcc_keypair_model::{ErrorCode, ModelError};
 use thiserror::Error;
 
 use crate::config::ConfigError;
+use crate::operation::{ClientToken, Operation};
 use crate::transport::TransportError;
 
 /// Why an operation failed.
@@ -65,6 +67,59 @@ impl Error {
             Error::Validation { code, .. } => Some(code),
             _ => None,
         }
+    }
+
+    /// The HTTP status of the response this error came from, if one arrived.
+    #[must_use]
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Service(error) => Some(error.status),
+            Error::Decode(error) => Some(error.status),
+            _ => None,
+        }
+    }
+
+    /// Whether sending the same call again may succeed and cannot do anything twice.
+    ///
+    /// True for a service answer of 500, 502, 503, 504 or `RequestExpired` (the next
+    /// attempt is signed afresh), for a failed connect, and for a timeout or a broken
+    /// connection when the operation is harmless to repeat (reads, rename, update
+    /// description, detach, and create or import repeated with the same
+    /// [`client_token`](Self::client_token)). The client has already retried such errors as
+    /// far as its policy, budget and deadline allowed; this tells a caller whether a later,
+    /// second try of its own is safe.
+    #[must_use]
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Service(error) => crate::operation::is_retryable_service_error(error),
+            Error::Transport(error) => error.is_retryable_in_call(),
+            _ => false,
+        }
+    }
+
+    /// The `clientToken` a failed create or import sent. Repeating the call with this token
+    /// ([`CreateKeypairBuilder::client_token`](crate::CreateKeypairBuilder::client_token))
+    /// answers with the key pair the failed call may have made instead of making a second
+    /// one. `None` for other operations and for errors raised before anything was sent.
+    #[must_use]
+    pub fn client_token(&self) -> Option<&ClientToken> {
+        match self {
+            Error::Service(error) => error.client_token.as_ref(),
+            Error::Transport(error) => error.client_token(),
+            Error::Decode(error) => error.client_token.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Records the call this error ended: its operation and the `clientToken` it sent.
+    pub(crate) fn in_call(mut self, operation: Operation, token: Option<&ClientToken>) -> Self {
+        match &mut self {
+            Error::Service(error) => error.client_token = token.cloned(),
+            Error::Transport(error) => error.set_call(operation, token.cloned()),
+            Error::Decode(error) => error.client_token = token.cloned(),
+            _ => {}
+        }
+        self
     }
 
     /// The service's error, if the service answered with one.
@@ -136,6 +191,11 @@ pub struct ServiceError {
     pub message: String,
     /// The body's `requestId`, else the `x-bce-request-id` response header.
     pub request_id: Option<String>,
+    /// How long the service asked the caller to wait, from a `Retry-After` header.
+    pub retry_after: Option<Duration>,
+    /// The `clientToken` of the create or import call that failed (see
+    /// [`Error::client_token`]).
+    pub client_token: Option<ClientToken>,
 }
 
 impl ServiceError {
@@ -152,6 +212,8 @@ impl ServiceError {
             code,
             message: message.into(),
             request_id,
+            retry_after: None,
+            client_token: None,
         }
     }
 }
@@ -174,6 +236,7 @@ pub struct DecodeError {
     operation: &'static str,
     status: u16,
     request_id: Option<String>,
+    client_token: Option<ClientToken>,
     source: Box<dyn StdError + Send + Sync + 'static>,
 }
 
@@ -188,6 +251,7 @@ impl DecodeError {
             operation,
             status,
             request_id,
+            client_token: None,
             source: source.into(),
         }
     }
@@ -208,6 +272,13 @@ impl DecodeError {
     #[must_use]
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
+    }
+
+    /// The `clientToken` of the create or import whose response could not be read: the key
+    /// pair was probably made, and repeating the call with this token returns it.
+    #[must_use]
+    pub fn client_token(&self) -> Option<&ClientToken> {
+        self.client_token.as_ref()
     }
 }
 

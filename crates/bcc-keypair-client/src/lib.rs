@@ -2,18 +2,23 @@
 //! transport.
 //!
 //! ```no_run
-//! use bcc_keypair_client::{Client, Config, Endpoint};
+//! use bcc_keypair_client::{Client, Config};
 //! use bcc_keypair_model::KeypairName;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! // Credentials from BCE_ACCESS_KEY_ID / BCE_SECRET_ACCESS_KEY (/ BCE_SESSION_TOKEN).
-//! let config = Config::from_env(Endpoint::region("bj")?)?;
+//! // The endpoint from BCC_ENDPOINT or BCC_REGION, the credentials from
+//! // BCE_ACCESS_KEY_ID / BCE_SECRET_ACCESS_KEY (/ BCE_SESSION_TOKEN).
+//! let config = Config::from_env()?;
 //! let client = Client::with_reqwest(config)?;
-//! let keypair = client.create_keypair(KeypairName::new("deploy-key")?, None).await?;
+//! let keypair = client.create_keypair(KeypairName::new("deploy-key")?).send().await?;
 //! println!("{} {}", keypair.keypair_id, keypair.finger_print);
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! A failed call says what a caller needs to decide what next:
+//! [`Error::is_retryable`], [`Error::status`], [`Error::code`], [`Error::request_id`], and
+//! for create and import the [`Error::client_token`] to repeat the call with safely.
 //!
 //! # Layers
 //!
@@ -25,8 +30,12 @@
 //!   retry is safe.
 //! * [`Client`]: one method per operation; only its send step is generic over the
 //!   transport. It signs every attempt afresh and retries transport failures, 500/502/503/504
-//!   and `RequestExpired` with full-jitter exponential backoff ([`RetryPolicy`]). Create and
-//!   import send one `clientToken` per call, reused by its retries.
+//!   and `RequestExpired` with full-jitter exponential backoff ([`RetryPolicy`]), never
+//!   sooner than a `Retry-After`, within a [`RetryBudget`] shared by the clients of one
+//!   configuration and an optional deadline for the whole operation
+//!   ([`Timeouts::operation`]). Create and import are builders
+//!   ([`CreateKeypairBuilder`]) that send one `clientToken` per call, reused by its
+//!   retries. [`DynClient`] erases the transport type.
 //!
 //! # Features
 //!
@@ -50,6 +59,7 @@ pub mod request;
 pub mod retry;
 pub mod transport;
 
+mod builder;
 mod client;
 
 #[cfg(feature = "test-util")]
@@ -62,16 +72,17 @@ pub mod test_util;
 pub use bcc_keypair_model as model;
 
 pub use bce_auth::Credentials;
-pub use client::Client;
+pub use builder::{CreateKeypairBuilder, ImportKeypairBuilder};
+pub use client::{Client, DynClient};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::{Config, ConfigError, Endpoint, Timeouts};
 pub use error::{DecodeError, Error, ServiceError};
 pub use operation::{ClientToken, ListKeypairs, Operation};
-pub use retry::{RetryPolicy, Sleep, TokioSleep};
+pub use retry::{RetryBudget, RetryPolicy, Sleep, TokioSleep};
 #[cfg(feature = "hyper")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub use transport::hyper::HyperTransport;
 #[cfg(feature = "reqwest")]
 #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub use transport::reqwest::ReqwestTransport;
-pub use transport::{Transport, TransportError, TransportErrorKind};
+pub use transport::{BoxTransport, DynTransport, Transport, TransportError, TransportErrorKind};

@@ -7,6 +7,7 @@
 //! carry a `clientToken`.
 
 use std::fmt;
+use std::time::Duration;
 
 use bcc_keypair_model::{
     CreateKeypairRequest, ErrorBody, ErrorCode, ImportKeypairRequest, InstanceId,
@@ -14,6 +15,7 @@ use bcc_keypair_model::{
     ListKeypairsResponse, PublicKey, RenameKeypairRequest, UpdateKeypairDescriptionRequest,
 };
 use bytes::Bytes;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -62,7 +64,10 @@ impl fmt::Display for ClientToken {
 }
 
 /// Parameters of one list call (`keypair-api.md` §6.3). Unset fields are not sent.
+///
+/// Built with [`new`](Self::new) and the setters; the fields are public to read.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ListKeypairs {
     /// Where the page starts: the `nextMarker` of the previous page.
     pub marker: Option<String>,
@@ -97,6 +102,27 @@ impl ListKeypairs {
     #[must_use]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
+        self
+    }
+
+    /// Sets or clears the marker.
+    #[must_use]
+    pub fn set_marker(mut self, marker: Option<String>) -> Self {
+        self.marker = marker;
+        self
+    }
+
+    /// Sets or clears the page size.
+    #[must_use]
+    pub fn set_max_keys(mut self, max_keys: Option<u32>) -> Self {
+        self.max_keys = max_keys;
+        self
+    }
+
+    /// Sets or clears the name filter.
+    #[must_use]
+    pub fn set_name(mut self, name: Option<String>) -> Self {
+        self.name = name;
         self
     }
 }
@@ -487,6 +513,29 @@ pub fn header_request_id(response: &http::Response<Bytes>) -> Option<String> {
         .and_then(|value| value.to_str().ok())
         .filter(|value| !value.is_empty())
         .map(str::to_owned)
+}
+
+/// How long a response asks the caller to wait before trying again: its `Retry-After`
+/// header as delay-seconds, or as an HTTP date measured from `now` (a date in the past is
+/// no wait). `None` without the header or for a value that is neither.
+#[must_use]
+pub fn retry_after(response: &http::Response<Bytes>, now: DateTime<Utc>) -> Option<Duration> {
+    let value = response
+        .headers()
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(Duration::from_secs(value.parse().unwrap_or(u64::MAX)));
+    }
+    let date = DateTime::parse_from_rfc2822(value).ok()?;
+    Some(
+        date.with_timezone(&Utc)
+            .signed_duration_since(now)
+            .to_std()
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// Whether a service error is worth another attempt: 500, 502, 503, 504, or

@@ -1,14 +1,21 @@
 //! Turning an [`OperationRequest`] into the signed `http::Request` that goes on the wire.
 //!
-//! The client sets every header it signs itself — `Host`, `Content-Type`, `Content-Length`
-//! (with a body) — and signs exactly those values, plus the `x-bce-date` (and, with STS
-//! credentials, `x-bce-security-token`) the signer adds (`auth-v1.md` §2.4). The
-//! `signedHeaders` field lists them, like the Go SDK (`keypair-api.md` §3), so headers a
-//! transport may add later (`Accept`, `User-Agent`) cannot break the signature.
+//! The client sets every header it signs itself — `Host`, `Content-Type`, and with a body
+//! `Content-Length` and `Content-MD5` — and signs exactly those values, plus the
+//! `x-bce-date` (and, with STS credentials, `x-bce-security-token`) the signer adds
+//! (`auth-v1.md` §2.4). The `signedHeaders` field lists them, like the Go SDK
+//! (`keypair-api.md` §3), so headers a transport may add later (`Accept`, `User-Agent`)
+//! cannot break the signature.
+//!
+//! The signature covers the body only through those headers (`auth-v1.md` §2.4): the signed
+//! `Content-MD5`, which the Go SDK sends with every body, is what stops a body from being
+//! swapped for another of the same length on the way.
 
+use base64::Engine as _;
 use bce_auth::{HeadersToSign, SignableRequest, SignedHeadersField, SigningSettings};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
+use md5::{Digest as _, Md5};
 
 use crate::config::Config;
 use crate::error::Error;
@@ -19,10 +26,11 @@ use crate::operation::OperationRequest;
 pub const CONTENT_TYPE: &str = "application/json;charset=utf-8";
 
 /// Headers the client signs when it sends them (`auth-v1.md` §2.4).
-const SIGNED_HEADERS: [&str; 5] = [
+const SIGNED_HEADERS: [&str; 6] = [
     "host",
     "content-type",
     "content-length",
+    "content-md5",
     "x-bce-date",
     "x-bce-security-token",
 ];
@@ -51,11 +59,15 @@ pub fn signed_request(
     let endpoint = config.endpoint();
     let body = request.body().cloned().unwrap_or_default();
     let content_length = request.body().map(|body| body.len().to_string());
+    let content_md5 = request.body().map(|body| content_md5(body));
 
     let mut headers: Vec<(&str, &str)> =
         vec![("host", endpoint.host()), ("content-type", CONTENT_TYPE)];
     if let Some(length) = &content_length {
         headers.push(("content-length", length));
+    }
+    if let Some(md5) = &content_md5 {
+        headers.push(("content-md5", md5));
     }
     let query: Vec<(&str, Option<&str>)> = request
         .query()
@@ -89,4 +101,11 @@ pub fn signed_request(
         operation: request.operation().name(),
         source: Box::new(error),
     })
+}
+
+/// The `Content-MD5` value of `body`: the standard base64 of its MD5 digest (RFC 1864), as
+/// the Go SDK writes it (`keypair-api.md` §3).
+#[must_use]
+pub fn content_md5(body: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(Md5::digest(body))
 }

@@ -6,15 +6,28 @@
 //! wait before retry *n* (counting from 1) is drawn uniformly from `[0, min(cap, base·2ⁿ⁻¹)]`
 //! ("full jitter"), so clients that failed together do not come back together.
 //!
-//! Defaults: 3 attempts in all, base 100 ms, cap 5 s.
+//! A `Retry-After` on an error response (seconds, or an HTTP date) sets the least wait: the
+//! next attempt never comes sooner than the service asked. (Inferred: a `Retry-After`
+//! longer than the policy's cap ends the retries instead of holding the caller; the error
+//! carries it in [`ServiceError::retry_after`](crate::ServiceError::retry_after).)
+//!
+//! Every retry also spends tokens from a [`RetryBudget`] shared by the clients of one
+//! configuration, the way aws-sdk-rust's standard retry strategy does: when a service is
+//! failing for everyone, the clients stop multiplying its load once the budget is spent,
+//! and each success earns a little back.
+//!
+//! Defaults: 3 attempts in all, base 100 ms, cap 5 s; a budget of 500 tokens, 5 per retry,
+//! 10 per retry after a timeout, 1 back per success.
 
 use std::fmt::Debug;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 /// How many attempts an operation gets and how long to wait between them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     max_attempts: u32,
     base_delay: Duration,
@@ -105,6 +118,123 @@ impl Default for RetryPolicy {
             Self::DEFAULT_MAX_ATTEMPTS,
             Self::DEFAULT_BASE_DELAY,
             Self::DEFAULT_MAX_DELAY,
+        )
+    }
+}
+
+/// Tokens that retries spend and successes earn back, shared by every client made from one
+/// [`Config`](crate::Config) (a token bucket, like aws-sdk-rust's standard retry).
+///
+/// A retry costs [`retry_cost`](Self::retry_cost) tokens, or
+/// [`timeout_cost`](Self::timeout_cost) after a timeout (a timed-out service is the most
+/// likely to be overloaded); when the bucket cannot pay, the call ends with its last error.
+/// Every successful attempt puts [`success_refill`](Self::success_refill) tokens back, up to
+/// the capacity. First attempts are never refused.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct RetryBudget {
+    capacity: u32,
+    retry_cost: u32,
+    timeout_cost: u32,
+    success_refill: u32,
+    available: AtomicU32,
+}
+
+impl RetryBudget {
+    /// Tokens in a full bucket by default.
+    pub const DEFAULT_CAPACITY: u32 = 500;
+    /// Tokens a retry costs by default.
+    pub const DEFAULT_RETRY_COST: u32 = 5;
+    /// Tokens a retry after a timeout costs by default.
+    pub const DEFAULT_TIMEOUT_COST: u32 = 10;
+    /// Tokens a success earns back by default.
+    pub const DEFAULT_SUCCESS_REFILL: u32 = 1;
+
+    /// A full bucket of `capacity` tokens with the given costs and refill.
+    #[must_use]
+    pub fn new(capacity: u32, retry_cost: u32, timeout_cost: u32, success_refill: u32) -> Self {
+        Self {
+            capacity,
+            retry_cost,
+            timeout_cost,
+            success_refill,
+            available: AtomicU32::new(capacity),
+        }
+    }
+
+    /// A budget that never runs out (retries cost nothing).
+    #[must_use]
+    pub fn unlimited() -> Self {
+        Self::new(u32::MAX, 0, 0, 0)
+    }
+
+    /// Tokens in a full bucket.
+    #[must_use]
+    pub fn capacity(&self) -> u32 {
+        self.capacity
+    }
+
+    /// Tokens a retry costs.
+    #[must_use]
+    pub fn retry_cost(&self) -> u32 {
+        self.retry_cost
+    }
+
+    /// Tokens a retry after a timeout costs.
+    #[must_use]
+    pub fn timeout_cost(&self) -> u32 {
+        self.timeout_cost
+    }
+
+    /// Tokens a successful attempt earns back.
+    #[must_use]
+    pub fn success_refill(&self) -> u32 {
+        self.success_refill
+    }
+
+    /// Tokens left now.
+    #[must_use]
+    pub fn available(&self) -> u32 {
+        self.available.load(Ordering::Relaxed)
+    }
+
+    /// Takes the cost of one retry (the timeout cost if `after_timeout`); `false`, taking
+    /// nothing, when the bucket holds less.
+    pub fn try_spend(&self, after_timeout: bool) -> bool {
+        let cost = if after_timeout {
+            self.timeout_cost
+        } else {
+            self.retry_cost
+        };
+        self.available
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |available| {
+                available.checked_sub(cost)
+            })
+            .is_ok()
+    }
+
+    /// Puts the refill of one success back, up to the capacity.
+    pub fn refill(&self) {
+        // The closure always returns `Some`, so the update cannot fail.
+        let _previous =
+            self.available
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |available| {
+                    Some(
+                        available
+                            .saturating_add(self.success_refill)
+                            .min(self.capacity),
+                    )
+                });
+    }
+}
+
+impl Default for RetryBudget {
+    fn default() -> Self {
+        Self::new(
+            Self::DEFAULT_CAPACITY,
+            Self::DEFAULT_RETRY_COST,
+            Self::DEFAULT_TIMEOUT_COST,
+            Self::DEFAULT_SUCCESS_REFILL,
         )
     }
 }

@@ -9,9 +9,12 @@
 use std::error::Error as StdError;
 use std::fmt;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use bytes::Bytes;
+
+use crate::operation::{ClientToken, Operation};
 
 #[cfg(feature = "hyper")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
@@ -61,6 +64,53 @@ impl<T: Transport + ?Sized> Transport for Arc<T> {
         request: http::Request<Bytes>,
     ) -> impl Future<Output = Result<http::Response<Bytes>, TransportError>> + Send {
         (**self).send(request)
+    }
+}
+
+/// The boxed response future of a [`DynTransport`].
+pub type TransportFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<http::Response<Bytes>, TransportError>> + Send + 'a>>;
+
+/// The object-safe form of [`Transport`], implemented for every transport. [`Transport`]
+/// returns `impl Future`, so `dyn Transport` cannot exist; this trait boxes the future
+/// instead, which is what [`BoxTransport`] stores.
+pub trait DynTransport: Send + Sync {
+    /// [`Transport::send`] with a boxed future.
+    fn send_boxed(&self, request: http::Request<Bytes>) -> TransportFuture<'_>;
+}
+
+impl<T: Transport> DynTransport for T {
+    fn send_boxed(&self, request: http::Request<Bytes>) -> TransportFuture<'_> {
+        Box::pin(self.send(request))
+    }
+}
+
+/// Any transport behind one type, for code that keeps a client in a struct or chooses the
+/// transport at run time: `Client<BoxTransport>` (alias [`DynClient`](crate::DynClient))
+/// names no transport type. One allocation per attempt for the boxed future; cloning shares
+/// the transport.
+#[derive(Clone)]
+pub struct BoxTransport(Arc<dyn DynTransport>);
+
+impl BoxTransport {
+    /// Erases the type of `transport`.
+    pub fn new(transport: impl Transport + 'static) -> Self {
+        Self(Arc::new(transport))
+    }
+}
+
+impl fmt::Debug for BoxTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BoxTransport")
+    }
+}
+
+impl Transport for BoxTransport {
+    fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> impl Future<Output = Result<http::Response<Bytes>, TransportError>> + Send {
+        self.0.send_boxed(request)
     }
 }
 
@@ -122,6 +172,10 @@ pub struct TransportError {
     kind: TransportErrorKind,
     message: String,
     source: Option<Box<dyn StdError + Send + Sync + 'static>>,
+    /// The operation of the call that failed, set by the client.
+    operation: Option<Operation>,
+    /// The `clientToken` that call sent, set by the client for create and import.
+    client_token: Option<ClientToken>,
 }
 
 impl TransportError {
@@ -131,6 +185,8 @@ impl TransportError {
             kind,
             message: message.into(),
             source: None,
+            operation: None,
+            client_token: None,
         }
     }
 
@@ -159,6 +215,34 @@ impl TransportError {
     #[must_use]
     pub fn may_have_been_delivered(&self) -> bool {
         !self.kind.request_not_sent()
+    }
+
+    /// The operation of the call that failed, when the error came out of a
+    /// [`Client`](crate::Client) call.
+    #[must_use]
+    pub fn operation(&self) -> Option<Operation> {
+        self.operation
+    }
+
+    /// The `clientToken` the failed create or import sent (see
+    /// [`Error::client_token`](crate::Error::client_token)).
+    #[must_use]
+    pub fn client_token(&self) -> Option<&ClientToken> {
+        self.client_token.as_ref()
+    }
+
+    pub(crate) fn set_call(&mut self, operation: Operation, client_token: Option<ClientToken>) {
+        self.operation = Some(operation);
+        self.client_token = client_token;
+    }
+
+    /// A connect failure can always be repeated; a failure after the request may have
+    /// arrived only for an operation that is harmless to repeat; a request the transport
+    /// cannot send never.
+    pub(crate) fn is_retryable_in_call(&self) -> bool {
+        self.is_retry_safe()
+            || (self.kind != TransportErrorKind::InvalidRequest
+                && self.operation.is_some_and(Operation::is_retry_safe))
     }
 }
 

@@ -49,11 +49,43 @@
 //! # Ok::<(), bcc_keypair_model::ModelError>(())
 //! ```
 //!
+//! # Property tests
+//!
+//! With the `proptest` feature, the `strategies` module generates valid names,
+//! descriptions, ids and public keys, and invalid ones each paired with the error code the
+//! service answers them with, so code built on this crate can state its own properties:
+//!
+//! ```
+//! # #[cfg(feature = "proptest")]
+//! # {
+//! use bcc_keypair_model::strategies::{invalid_public_key, valid_public_key};
+//! use bcc_keypair_model::PublicKey;
+//! use proptest::prelude::*;
+//!
+//! // Every key the service accepts keeps its fingerprint whatever its comment and spacing.
+//! proptest!(|(text in valid_public_key())| {
+//!     let key = PublicKey::parse(&text).unwrap();
+//!     let bare = format!("{} {}", key.algorithm(), text.split_whitespace().nth(1).unwrap());
+//!     prop_assert_eq!(PublicKey::parse(&bare).unwrap().fingerprint(), key.fingerprint());
+//! });
+//! // Every malformed key is refused with the code the service would answer.
+//! proptest!(|(bad in invalid_public_key())| {
+//!     let error = PublicKey::parse(bad.value()).unwrap_err();
+//!     prop_assert_eq!(&error.code(), bad.expected_code());
+//! });
+//! # }
+//! ```
+//!
+//! # Features
+//!
+//! * `proptest`: the `strategies` module.
+//!
 //! # Non-goals
 //!
 //! No IO of any kind: no HTTP, no files, no clock. Times are plain strings supplied by the
 //! caller. Routing, signing (`bce-auth`) and state (the simulator) live elsewhere.
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod bodies;
 mod body;
@@ -68,6 +100,10 @@ mod name;
 mod operation;
 mod public_key;
 mod string_type;
+
+#[cfg(feature = "proptest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
+pub mod strategies;
 
 pub use bodies::{
     AttachKeypairRequest, BatchOperationResponse, CreateKeypairRequest, DeleteKeypairRequest,

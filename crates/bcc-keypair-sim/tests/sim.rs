@@ -17,15 +17,15 @@ mod binary;
 mod clock;
 #[path = "sim/control.rs"]
 mod control;
+#[path = "sim/dashboard.rs"]
+mod dashboard;
+#[path = "sim/diagnostics.rs"]
+mod diagnostics;
 #[cfg(feature = "cli")]
 #[path = "sim/environment.rs"]
 mod environment;
 #[path = "sim/faults.rs"]
 mod faults;
-#[path = "sim/dashboard.rs"]
-mod dashboard;
-#[path = "sim/diagnostics.rs"]
-mod diagnostics;
 #[path = "sim/keys.rs"]
 mod keys;
 #[path = "sim/operations.rs"]
@@ -38,7 +38,7 @@ mod routing;
 mod sdk_replay;
 #[path = "sim/server.rs"]
 mod server;
-#[path = "sim/testing.rs"]
-mod testing;
 #[path = "sim/sessions.rs"]
 mod sessions;
+#[path = "sim/testing.rs"]
+mod testing;

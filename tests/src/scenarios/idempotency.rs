@@ -10,19 +10,23 @@ use crate::keys::random_rsa_public_key;
 use crate::raw::SdkStyle;
 use crate::scenarios::{keypair_in, list_named};
 
-/// The client's `create_keypair_with_token` twice with one token: one key pair.
+/// The client's `create_keypair` twice with one `client_token`: one key pair.
 pub async fn client_create_with_same_token_returns_same_keypair(ctx: &Ctx<'_>) -> Outcome {
     let name = ctx.keypair_name("clitoken")?;
     let token = ClientToken::new(format!("tok-{}", ctx.target().unique_token()));
     let first = ctx
         .client()
-        .create_keypair_with_token(name.clone(), None, token.clone())
+        .create_keypair(name.clone())
+        .client_token(token.clone())
+        .send()
         .await
         .context("first create")?;
     ctx.track(&first.keypair_id);
     let second = ctx
         .client()
-        .create_keypair_with_token(name.clone(), None, token)
+        .create_keypair(name.clone())
+        .client_token(token)
+        .send()
         .await
         .context("repeated create")?;
     ctx.track(&second.keypair_id);

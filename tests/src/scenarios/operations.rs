@@ -122,7 +122,9 @@ pub async fn import_keeps_description(ctx: &Ctx<'_>) -> Outcome {
     let description = KeypairDescription::new("imported 描述").context("description")?;
     let keypair = ctx
         .client()
-        .import_keypair(name.clone(), Some(description.clone()), public_key)
+        .import_keypair(name.clone(), public_key)
+        .description(description.clone())
+        .send()
         .await?;
     ctx.track(&keypair.keypair_id);
     check_eq!(keypair.name.as_str(), name.as_str(), "name");

@@ -227,7 +227,7 @@ pub async fn import_rejects_duplicate_public_key(ctx: &Ctx<'_>) -> Outcome {
     for key in [line.clone(), same_key_other_comment] {
         let public_key = PublicKey::parse(&key).context("duplicate key")?;
         let name = ctx.keypair_name("dup2")?;
-        let result = ctx.client().import_keypair(name, None, public_key).await;
+        let result = ctx.client().import_keypair(name, public_key).send().await;
         if let Ok(created) = &result {
             ctx.track(&created.keypair_id);
         }

@@ -39,7 +39,8 @@ async fn every_operation_over_hyper() {
         .unwrap();
 
     let created = client
-        .create_keypair(KeypairName::new("hyper-kp").unwrap(), None)
+        .create_keypair(KeypairName::new("hyper-kp").unwrap())
+        .send()
         .await
         .unwrap();
     assert!(created.private_key.is_some());
@@ -63,11 +64,7 @@ async fn every_operation_over_hyper() {
         ("hyper-renamed", "over hyper")
     );
     let page = client
-        .list_keypairs(&ListKeypairs {
-            marker: None,
-            max_keys: Some(10),
-            name: Some("hyper-renamed".to_owned()),
-        })
+        .list_keypairs(&ListKeypairs::new().max_keys(10).name("hyper-renamed"))
         .await
         .unwrap();
     assert_eq!(page.keypairs.len(), 1);

@@ -53,16 +53,12 @@ async fn with_30_percent_lost_create_answers_retried_creates_make_no_duplicates(
 
     for n in 0..CREATES {
         let name = KeypairName::new(format!("lossy-{n}")).unwrap();
-        let created = client.create_keypair(name, None).await.unwrap();
+        let created = client.create_keypair(name).send().await.unwrap();
         assert_eq!(created.name.as_str(), format!("lossy-{n}"));
     }
 
     let page = client
-        .list_keypairs(&ListKeypairs {
-            marker: None,
-            max_keys: Some(1000),
-            name: None,
-        })
+        .list_keypairs(&ListKeypairs::new().max_keys(1000))
         .await
         .unwrap();
     assert_eq!(page.keypairs.len(), CREATES, "one key pair per create");

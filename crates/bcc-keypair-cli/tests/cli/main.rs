@@ -1,5 +1,7 @@
 //! Runs the `bcc-keypair` binary against the simulator over a real socket.
 
+mod scripting;
+
 use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::Arc;
@@ -229,7 +231,8 @@ async fn a_failed_create_removes_the_new_key_file() {
         ],
     )
     .await;
-    assert_eq!(output.status.code(), Some(1));
+    // Exit status 5: conflict or quota.
+    assert_eq!(output.status.code(), Some(5));
     assert!(
         stderr(&output).contains("Keypair.KeypairQuotaExceedLimit"),
         "{}",
@@ -286,7 +289,8 @@ async fn list_json_and_table() {
 async fn errors_print_code_message_and_request_id_and_exit_non_zero() {
     let server = start().await;
     let output = run(&server, &["get", "k-missing0"]).await;
-    assert_eq!(output.status.code(), Some(1));
+    // Exit status 4: not found.
+    assert_eq!(output.status.code(), Some(4));
     let err = stderr(&output);
     assert!(err.contains("Keypair.KeypairNotExist"), "{err}");
     assert!(err.contains("Keypair not exist."), "{err}");
@@ -319,7 +323,7 @@ async fn errors_print_code_message_and_request_id_and_exit_non_zero() {
         &["update-description", "k-missing0", "--description", "x"],
     ] {
         let output = run(&server, args).await;
-        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert_eq!(output.status.code(), Some(4), "{args:?}");
         assert!(
             stderr(&output).contains("Keypair.KeypairNotExist"),
             "{args:?}: {}",
@@ -381,7 +385,8 @@ fn missing_credentials_are_a_clear_error() {
         .args(["--region", "bj", "get", "k-1"])
         .output()
         .expect("run");
-    assert_eq!(output.status.code(), Some(1));
+    // Exit status 3: authentication.
+    assert_eq!(output.status.code(), Some(3));
     assert!(
         stderr(&output).contains("BCE_ACCESS_KEY_ID"),
         "{}",

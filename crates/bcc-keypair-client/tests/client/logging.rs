@@ -85,16 +85,25 @@ impl Drop for Captured {
     }
 }
 
+/// Creates a key pair named `name`.
+async fn create<T: bcc_keypair_client::Transport>(
+    client: &Client<T>,
+    name: &str,
+) -> bcc_keypair_model::KeypairModel {
+    client
+        .create_keypair(KeypairName::new(name).expect("name"))
+        .send()
+        .await
+        .expect("create")
+}
+
 #[tokio::test]
 async fn logs_name_operations_and_attempts_but_no_secret() {
     let collected = Captured::start();
 
     let transport = CaptureTransport::new(InProcess(simulator()));
     let client = Client::new(config("http://127.0.0.1:8080"), &transport);
-    let created = client
-        .create_keypair(KeypairName::new("logged").expect("name"), None)
-        .await
-        .expect("create");
+    let created = create(&client, "logged").await;
     let private_key = created.private_key.clone().expect("private key");
     let _missing = client
         .get_keypair(&KeypairId::new("k-missing0").expect("id"))
@@ -113,19 +122,13 @@ async fn logs_name_operations_and_attempts_but_no_secret() {
         let _ = client
             .get_keypair(&KeypairId::new("k-missing1").expect("id"))
             .await;
-        let over_socket = client
-            .create_keypair(KeypairName::new("logged2").expect("name"), None)
-            .await
-            .expect("create");
+        let over_socket = create(&client, "logged2").await;
         assert!(over_socket.private_key.is_some());
     }
     #[cfg(feature = "hyper")]
     {
         let client = Client::with_hyper(config(&server.base_url()));
-        let over_socket = client
-            .create_keypair(KeypairName::new("logged3").expect("name"), None)
-            .await
-            .expect("create");
+        let over_socket = create(&client, "logged3").await;
         assert!(over_socket.private_key.is_some());
     }
     server.shutdown().await;
@@ -163,4 +166,29 @@ async fn logs_name_operations_and_attempts_but_no_secret() {
         assert!(!output.contains(signature), "signature logged:\n{output}");
         assert!(!output.contains(authorization), "authorization logged");
     }
+}
+
+#[test]
+fn plain_http_to_a_host_that_is_not_loopback_is_warned_about() {
+    use bcc_keypair_client::Endpoint;
+    let collected = Captured::start();
+    for quiet in [
+        "http://127.0.0.1:8480",
+        "http://localhost:8480",
+        "http://[::1]:8480",
+        "https://bcc.bj.baidubce.com",
+    ] {
+        Endpoint::url(quiet).expect("endpoint");
+    }
+    assert!(!collected.text().contains("WARN"), "{}", collected.text());
+    Endpoint::url("http://10.0.0.7:8480").expect("endpoint");
+    let output = collected.text();
+    assert!(output.contains("WARN"), "{output}");
+    assert!(output.contains("http://10.0.0.7:8480"), "{output}");
+    assert!(output.contains("unencrypted"), "{output}");
+    assert_eq!(
+        Endpoint::region("bj").expect("region").scheme(),
+        "https",
+        "regions are HTTPS by default"
+    );
 }

@@ -5,6 +5,7 @@
 mod support;
 
 mod config;
+mod conventions;
 mod errors;
 mod logging;
 mod retry;

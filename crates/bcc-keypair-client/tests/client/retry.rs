@@ -220,7 +220,7 @@ async fn transport_errors_are_retried_only_when_a_repeat_is_harmless() {
             Operation::AttachKeypair => client.attach_keypair(&id, &instances).await,
             Operation::DetachKeypair => client.detach_keypair(&id, &instances).await,
             Operation::RenameKeypair => client.rename_keypair(&id, name()).await,
-            Operation::CreateKeypair => client.create_keypair(name(), None).await.map(drop),
+            Operation::CreateKeypair => client.create_keypair(name()).send().await.map(drop),
             Operation::ListKeypairs => client.list_keypairs(&ListKeypairs::new()).await.map(drop),
             _ => unreachable!("not in the table"),
         };
@@ -250,11 +250,13 @@ async fn create_retries_reuse_one_client_token_and_calls_do_not_share_it() {
     ]);
     let client = Client::new(config("http://127.0.0.1:9"), &transport);
     client
-        .create_keypair(KeypairName::new("kp").expect("name"), None)
+        .create_keypair(KeypairName::new("kp").expect("name"))
+        .send()
         .await
         .expect("third attempt");
     client
-        .create_keypair(KeypairName::new("kp").expect("name"), None)
+        .create_keypair(KeypairName::new("kp").expect("name"))
+        .send()
         .await
         .expect("second call");
     let tokens: Vec<String> = transport
@@ -285,7 +287,8 @@ async fn import_retries_reuse_one_client_token() {
     let client = Client::new(config("http://127.0.0.1:9"), &transport);
     let key = PublicKey::parse(crate::support::RSA_PUBLIC_KEY).expect("key");
     client
-        .import_keypair(KeypairName::new("kp").expect("name"), None, key)
+        .import_keypair(KeypairName::new("kp").expect("name"), key)
+        .send()
         .await
         .expect("second attempt");
     let queries: Vec<String> = transport
@@ -323,7 +326,8 @@ async fn a_lost_create_response_does_not_make_a_second_keypair() {
     );
     let client = Client::new(config("http://127.0.0.1:9"), &transport);
     let created = client
-        .create_keypair(KeypairName::new("once").expect("name"), None)
+        .create_keypair(KeypairName::new("once").expect("name"))
+        .send()
         .await
         .expect("retry succeeds");
 

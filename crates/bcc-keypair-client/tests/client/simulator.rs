@@ -48,10 +48,9 @@ pub(crate) async fn tour<T: Transport>(client: &Client<T>) {
 async fn tour_create<T: Transport>(client: &Client<T>) -> KeypairId {
     // create: the service makes the key pair and returns its private key once.
     let created = client
-        .create_keypair(
-            name("tour-created"),
-            Some(KeypairDescription::new("made by the tour").expect("desc")),
-        )
+        .create_keypair(name("tour-created"))
+        .description(KeypairDescription::new("made by the tour").expect("desc"))
+        .send()
         .await
         .expect("create");
     assert!(
@@ -75,9 +74,9 @@ async fn tour_import<T: Transport>(client: &Client<T>) -> String {
     let imported = client
         .import_keypair(
             name("tour-imported"),
-            None,
             PublicKey::parse(RSA_PUBLIC_KEY).expect("key"),
         )
+        .send()
         .await
         .expect("import");
     assert_eq!(imported.private_key, None);
@@ -88,18 +87,18 @@ async fn tour_import<T: Transport>(client: &Client<T>) -> String {
     let again = client
         .import_keypair(
             name("tour-imported-2"),
-            None,
             PublicKey::parse(RSA_PUBLIC_KEY).expect("key"),
         )
+        .send()
         .await
         .expect_err("duplicate public key");
     assert_eq!(again.code(), Some(&ErrorCode::KeypairPublicKeyExist));
     client
         .import_keypair(
             name("tour-ecdsa"),
-            None,
             PublicKey::parse(ECDSA_PUBLIC_KEY).expect("key"),
         )
+        .send()
         .await
         .expect("import ecdsa");
     imported.keypair_id
@@ -275,7 +274,8 @@ async fn shared_transports_through_the_blanket_impls() {
     let by_ref = Client::new(config("http://127.0.0.1:8080"), shared.as_ref());
     let by_box = Client::new(config("http://127.0.0.1:8080"), Box::new(InProcess(sim)));
     let created = by_arc
-        .create_keypair(name("shared"), None)
+        .create_keypair(name("shared"))
+        .send()
         .await
         .expect("create through Arc");
     let id = KeypairId::new(created.keypair_id).expect("id");

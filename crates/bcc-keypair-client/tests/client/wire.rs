@@ -62,16 +62,17 @@ async fn perform(
     let token = ClientToken::new("tok-123");
     let outcome = match call {
         Call::Create(n, d) => client
-            .create_keypair_with_token(name(n), d.map(description), token)
+            .create_keypair(name(n))
+            .set_description(d.map(description))
+            .client_token(token)
+            .send()
             .await
             .map(|k| k.keypair_id),
         Call::Import(n, d, key) => client
-            .import_keypair_with_token(
-                name(n),
-                d.map(description),
-                PublicKey::parse(key).expect("key"),
-                token,
-            )
+            .import_keypair(name(n), PublicKey::parse(key).expect("key"))
+            .set_description(d.map(description))
+            .client_token(token)
+            .send()
             .await
             .map(|k| k.keypair_id),
         Call::List(list) => client
@@ -172,11 +173,20 @@ async fn check(call: Call, method: &str, target: &str, body: Option<&str>) {
                 header(&request, "content-length"),
                 Some(expected.len().to_string().as_str())
             );
-            assert_eq!(signed, Some("content-length;content-type;host;x-bce-date"));
+            // The Go SDK's signed set with a body (keypair-api.md §3): the body's MD5 too.
+            assert_eq!(
+                signed,
+                Some("content-length;content-md5;content-type;host;x-bce-date")
+            );
+            assert_eq!(
+                header(&request, "content-md5"),
+                Some(bcc_keypair_client::request::content_md5(expected.as_bytes()).as_str())
+            );
         }
         None => {
             assert_eq!(sent_body, "", "{target}");
             assert_eq!(header(&request, "content-length"), None);
+            assert_eq!(header(&request, "content-md5"), None);
             assert_eq!(signed, Some("content-type;host;x-bce-date"));
         }
     }
@@ -330,7 +340,8 @@ fn client_over(response: http::Response<Bytes>) -> (ReplayTransport, bcc_keypair
 async fn create_response_carries_the_private_key() {
     let (transport, config) = client_over(json_response(200, "r", CREATE_RESPONSE));
     let keypair = Client::new(config, &transport)
-        .create_keypair(name("keypair01"), None)
+        .create_keypair(name("keypair01"))
+        .send()
         .await
         .expect("create");
     assert_eq!(keypair.keypair_id, "k-y7VWqAb1");

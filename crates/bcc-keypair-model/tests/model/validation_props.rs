@@ -2,6 +2,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use bcc_keypair_model::strategies;
 use bcc_keypair_model::{
     ErrorCode, InvalidDescriptionReason, InvalidNameReason, InvalidPublicKeyReason, KeyAlgorithm,
     KeypairDescription, KeypairName, ModelError, PublicKey,
@@ -11,55 +12,21 @@ use proptest::sample::select;
 
 use super::public_keys::{ED25519, KEYS};
 
-/// Characters allowed after the first one: ASCII letters and digits, `-_/.`, and the two
-/// CJK blocks documented on `KeypairName`.
 fn name_char() -> impl Strategy<Value = char> {
-    prop_oneof![
-        4 => proptest::char::ranges(vec!['a'..='z', 'A'..='Z', '0'..='9'].into()),
-        1 => select(vec!['-', '_', '/', '.']),
-        2 => proptest::char::ranges(vec!['\u{4E00}'..='\u{9FFF}', '\u{3400}'..='\u{4DBF}'].into()),
-    ]
+    strategies::name_char()
 }
 
 fn first_char() -> impl Strategy<Value = char> {
-    proptest::char::ranges(vec!['a'..='z', 'A'..='Z'].into())
+    strategies::name_first_char()
 }
 
 fn valid_name() -> impl Strategy<Value = String> {
-    (first_char(), proptest::collection::vec(name_char(), 0..=64))
-        .prop_map(|(first, rest)| std::iter::once(first).chain(rest).collect())
+    strategies::valid_name()
 }
 
 /// One strategy per class of forbidden character.
 fn forbidden_char() -> impl Strategy<Value = char> {
-    prop_oneof![
-        Just(' '),
-        // ASCII punctuation other than - _ / .
-        select("!\"#$%&'()*+,:;<=>?@[\\]^`{|}~".chars().collect::<Vec<_>>()),
-        // control characters
-        proptest::char::ranges(vec!['\u{0}'..='\u{1F}', '\u{7F}'..='\u{9F}'].into()),
-        // letters outside ASCII (Latin-1, Greek, Cyrillic)
-        proptest::char::ranges(
-            vec![
-                '\u{C0}'..='\u{FF}',
-                '\u{391}'..='\u{3C9}',
-                '\u{410}'..='\u{44F}'
-            ]
-            .into()
-        ),
-        // CJK punctuation, compatibility ideographs, full-width forms, Extension B
-        proptest::char::ranges(
-            vec![
-                '\u{3000}'..='\u{303F}',
-                '\u{F900}'..='\u{FAFF}',
-                '\u{FF01}'..='\u{FF5E}',
-                '\u{20000}'..='\u{2A6DF}',
-            ]
-            .into()
-        ),
-        // emoji
-        proptest::char::ranges(vec!['\u{1F300}'..='\u{1F5FF}'].into()),
-    ]
+    strategies::forbidden_name_char()
 }
 
 fn name_reason(name: &str) -> InvalidNameReason {
@@ -151,7 +118,7 @@ fn key_index() -> impl Strategy<Value = usize> {
 }
 
 fn comment() -> impl Strategy<Value = String> {
-    "[ -~]{0,40}|[a-z0-9.]{1,12}@[a-z0-9.]{1,12}|[\u{4E00}-\u{9FFF} a-z]{1,10}"
+    strategies::key_comment()
 }
 
 fn key_reason(text: &str) -> InvalidPublicKeyReason {
