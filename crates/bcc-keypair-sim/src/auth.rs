@@ -312,14 +312,8 @@ pub(crate) fn authenticate<'a>(
 
 /// The `signedHeaders` field of the request's auth string, if it has one that parses (empty
 /// for the default set of auth-v1.md §8 step 5).
-pub(crate) fn signed_headers_field(parts: &http::request::Parts) -> Option<String> {
-    let header = parts.headers.get(http::header::AUTHORIZATION);
-    if let Some(text) = header.and_then(|value| value.to_str().ok()) {
-        return bce_auth::AuthString::parse(text)
-            .ok()
-            .map(|auth| auth.signed_headers_field().to_owned());
-    }
-    let text = reasons::auth_string_text(parts)?;
+pub(crate) fn signed_headers_field(headers: &http::HeaderMap, uri: &http::Uri) -> Option<String> {
+    let text = reasons::auth_string_in(headers, uri)?;
     bce_auth::AuthString::parse(&text)
         .ok()
         .map(|auth| auth.signed_headers_field().to_owned())

@@ -19,13 +19,18 @@ use crate::lock::lock;
 pub const DEFAULT_JOURNAL_CAPACITY: usize = 1000;
 
 /// One API request and how it was answered.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct Entry {
     pub(crate) time: DateTime<Utc>,
     pub(crate) request_id: String,
     pub(crate) method: http::Method,
-    /// The request target as received: `path?query`.
-    pub(crate) target: String,
+    /// The request target as received.
+    pub(crate) uri: http::Uri,
+    /// The headers as received. The pipeline owns them once the answer is rendered, so
+    /// keeping them costs a move; the signed-header list and the header names are read from
+    /// them when the journal is shown, which is far rarer than a request. Only names are
+    /// ever shown: values can hold credentials.
+    pub(crate) headers: http::HeaderMap,
     pub(crate) operation: Option<Operation>,
     /// The access key id the request was signed with, known or not.
     pub(crate) access_key_id: Option<String>,
@@ -38,10 +43,23 @@ pub(crate) struct Entry {
     pub(crate) canonical_request: Option<String>,
     /// Why the request was refused, in plain words (`None` for a success).
     pub(crate) reason: Option<String>,
-    /// The `signedHeaders` field of the auth string, when one parsed.
-    pub(crate) signed_headers: Option<String>,
-    /// The names of the headers received, never their values.
-    pub(crate) header_names: Vec<http::HeaderName>,
+}
+
+impl std::fmt::Debug for Entry {
+    /// Header values stay out: `Authorization` and `x-bce-security-token` are credentials.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entry")
+            .field("time", &self.time)
+            .field("request_id", &self.request_id)
+            .field("method", &self.method)
+            .field("path", &self.uri.path())
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("error_code", &self.error_code)
+            .field("reason", &self.reason)
+            .finish_non_exhaustive()
+    }
 }
 
 /// How an entry is shown.
@@ -65,16 +83,14 @@ pub(crate) struct EntryView<'a> {
     reason: Option<&'a str>,
     /// The headers the signature covers: the listed ones, or for an empty `signedHeaders`
     /// field the default set among those received (auth-v1.md §8 step 5).
-    signed_headers: Option<Vec<&'a str>>,
+    signed_headers: Option<Vec<String>>,
     headers: Vec<&'a str>,
 }
 
 impl Entry {
     pub(crate) fn view(&self) -> EntryView<'_> {
-        let (path, query) = match self.target.split_once('?') {
-            Some((path, query)) => (path, Some(redact_query(query))),
-            None => (self.target.as_str(), None),
-        };
+        let path = self.uri.path();
+        let query = self.uri.query().map(redact_query);
         EntryView {
             time: self.time.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
             request_id: &self.request_id,
@@ -92,25 +108,23 @@ impl Entry {
                 .as_deref()
                 .map(redact_canonical_request),
             reason: self.reason.as_deref(),
-            signed_headers: self.signed_headers.as_deref().map(|field| {
-                if field.is_empty() {
-                    self.default_signed_headers()
-                } else {
-                    field.split(';').collect()
-                }
-            }),
-            headers: self
-                .header_names
-                .iter()
-                .map(http::HeaderName::as_str)
-                .collect(),
+            signed_headers: crate::auth::signed_headers_field(&self.headers, &self.uri).map(
+                |field| {
+                    if field.is_empty() {
+                        self.default_signed_headers()
+                    } else {
+                        field.split(';').map(str::to_owned).collect()
+                    }
+                },
+            ),
+            headers: self.headers.keys().map(http::HeaderName::as_str).collect(),
         }
     }
 
     /// The received headers an empty `signedHeaders` field covers (auth-v1.md §8 step 5).
-    fn default_signed_headers(&self) -> Vec<&str> {
-        self.header_names
-            .iter()
+    fn default_signed_headers(&self) -> Vec<String> {
+        self.headers
+            .keys()
             .map(http::HeaderName::as_str)
             .filter(|name| {
                 matches!(
@@ -118,6 +132,7 @@ impl Entry {
                     "host" | "content-length" | "content-type" | "content-md5"
                 ) || name.starts_with("x-bce-")
             })
+            .map(str::to_owned)
             .collect()
     }
 }
@@ -302,7 +317,8 @@ mod tests {
             time: DateTime::<Utc>::default(),
             request_id: status.to_string(),
             method: http::Method::GET,
-            target: "/".to_owned(),
+            uri: http::Uri::from_static("/"),
+            headers: http::HeaderMap::new(),
             operation: None,
             access_key_id: None,
             region: None,
@@ -311,8 +327,6 @@ mod tests {
             duration: Duration::ZERO,
             canonical_request: None,
             reason: None,
-            signed_headers: None,
-            header_names: Vec::new(),
         }
     }
 
@@ -354,7 +368,7 @@ mod tests {
     #[test]
     fn a_view_splits_the_target_and_names_operation_and_code() {
         let mut entry = entry(404);
-        entry.target = "/v2/keypair/k-1?authorization=secret".to_owned();
+        entry.uri = http::Uri::from_static("/v2/keypair/k-1?authorization=secret");
         entry.operation = Some(Operation::GetKeypair);
         entry.error_code = Some(ErrorCode::KeypairNotExist);
         let view = serde_json::to_value(entry.view()).expect("serialisable");
@@ -374,7 +388,21 @@ mod filter_tests {
             time: DateTime::<Utc>::default() + chrono::Duration::seconds(second),
             request_id: format!("{status}-{second}"),
             method: http::Method::GET,
-            target: "/v2/keypair".to_owned(),
+            uri: http::Uri::from_static("/v2/keypair"),
+            headers: [
+                (http::header::HOST, "h"),
+                (http::HeaderName::from_static("x-bce-date"), "2026-11-24T10:00:00Z"),
+                (http::header::USER_AGENT, "test"),
+                // The default set: an empty `signedHeaders` field.
+                (
+                    http::header::AUTHORIZATION,
+                    "bce-auth-v1/ak/2026-11-24T10:00:00Z/1800//\
+                     d74a04362e6a848f5b39b15421cb449427f419c95a480fd6b8cf9fc783e2999e",
+                ),
+            ]
+            .into_iter()
+            .map(|(name, value)| (name, http::HeaderValue::from_static(value)))
+            .collect(),
             operation: Some(operation),
             access_key_id: Some(access_key_id.to_owned()),
             region: None,
@@ -383,12 +411,6 @@ mod filter_tests {
             duration: Duration::ZERO,
             canonical_request: None,
             reason: None,
-            signed_headers: Some(String::new()),
-            header_names: vec![
-                http::header::HOST,
-                http::HeaderName::from_static("x-bce-date"),
-                http::header::USER_AGENT,
-            ],
         }
     }
 
@@ -445,7 +467,7 @@ mod filter_tests {
         );
         assert_eq!(
             view["headers"],
-            serde_json::json!(["host", "x-bce-date", "user-agent"])
+            serde_json::json!(["host", "x-bce-date", "user-agent", "authorization"])
         );
     }
 }

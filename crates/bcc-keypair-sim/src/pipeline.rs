@@ -363,11 +363,6 @@ fn journal_entry(
     now: DateTime<Utc>,
     started: Instant,
 ) -> Entry {
-    let target = parts
-        .uri
-        .path_and_query()
-        .map_or(parts.uri.path(), http::uri::PathAndQuery::as_str)
-        .to_owned();
     // Every refusal gets a reason: the specific one, else the code's documented message.
     let reason = outcome.reason.or_else(|| {
         outcome
@@ -377,12 +372,11 @@ fn journal_entry(
     });
     Entry {
         reason,
-        signed_headers: auth::signed_headers_field(&parts),
-        header_names: parts.headers.keys().cloned().collect(),
         time: now,
         request_id,
         method: parts.method,
-        target,
+        uri: parts.uri,
+        headers: parts.headers,
         operation: outcome.operation,
         access_key_id: outcome.access_key_id,
         region: outcome.region,
@@ -396,10 +390,7 @@ fn journal_entry(
 /// The access-log line of an API request, at info level under the target
 /// `bcc_keypair_sim::access` (the binary prints it as text or JSON).
 fn access_log(entry: &Entry) {
-    let path = entry
-        .target
-        .split_once('?')
-        .map_or(entry.target.as_str(), |(path, _)| path);
+    let path = entry.uri.path();
     tracing::info!(
         target: "bcc_keypair_sim::access",
         method = entry.method.as_str(),

@@ -48,10 +48,15 @@ pub(crate) fn explain(
 /// The auth string as sent: the `Authorization` header, else the `authorization` query
 /// parameter (auth-v1.md §8 step 1).
 pub(crate) fn auth_string_text(parts: &Parts) -> Option<String> {
-    if let Some(value) = parts.headers.get(http::header::AUTHORIZATION) {
+    auth_string_in(&parts.headers, &parts.uri)
+}
+
+/// [`auth_string_text`] of a request's headers and target.
+pub(crate) fn auth_string_in(headers: &http::HeaderMap, uri: &http::Uri) -> Option<String> {
+    if let Some(value) = headers.get(http::header::AUTHORIZATION) {
         return Some(String::from_utf8_lossy(value.as_bytes()).into_owned());
     }
-    let query = Query::parse(parts.uri.query());
+    let query = Query::parse(uri.query());
     query.get("authorization").map(|value| value.into_owned())
 }
 
