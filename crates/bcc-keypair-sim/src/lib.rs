@@ -55,6 +55,13 @@
 //! graceful shutdown. Time and ids come from a [`Clock`] and an [`IdGenerator`]; key
 //! material from a [`KeySource`].
 //!
+//! # Features
+//!
+//! * `cli` (default): the `bcc-keypair-sim` binary; turns on `bundled-keys`.
+//! * `bundled-keys`: `BundledKeys`, 1,024 pregenerated RSA-2048 **public test keys**
+//!   (never for real use) that answer create at HTTP speed
+//!   (`SimulatorBuilder::bundled_keys`, `--keys bundled`).
+//!
 //! # Non-goals
 //!
 //! Only the key pair API of BCC. No TLS (put a proxy in front if needed), no HTTP/2, no
@@ -346,10 +353,12 @@ impl SimulatorBuilder {
     }
 
     /// Created key pairs get the crate's bundled public test keys ([`BundledKeys`], in the
-    /// order of [`SimulatorBuilder::seed`]) instead of freshly generated ones.
+    /// order of [`SimulatorBuilder::seed`]) instead of freshly generated ones. Replaces an
+    /// earlier [`SimulatorBuilder::key_source`]; a later one replaces it.
     #[cfg(feature = "bundled-keys")]
     pub fn bundled_keys(mut self) -> Self {
         self.bundled_keys = true;
+        self.key_source = None;
         self
     }
 
@@ -361,6 +370,10 @@ impl SimulatorBuilder {
 
     /// Where created key pairs get their keys (default: an [`RsaKeyPool`]).
     pub fn key_source(mut self, source: Arc<dyn KeySource>) -> Self {
+        #[cfg(feature = "bundled-keys")]
+        {
+            self.bundled_keys = false;
+        }
         self.key_source = Some(source);
         self
     }
@@ -482,6 +495,10 @@ impl Simulator {
 
     /// Answers one request without a socket. Never panics; bad input gets a BCE error
     /// response. Must run inside a Tokio runtime (injected latency uses Tokio's timer).
+    ///
+    /// When an injected fault loses the answer or resets the connection, the response
+    /// carries a [`ConnectionFault`] in its extensions: a server must close the connection
+    /// instead of writing it, as [`server`] does.
     pub async fn handle(&self, request: Request<Bytes>) -> Response<Bytes> {
         pipeline::handle(&self.inner, request).await
     }

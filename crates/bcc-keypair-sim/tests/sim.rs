@@ -13,6 +13,9 @@ mod auth;
 #[cfg(feature = "cli")]
 #[path = "sim/binary.rs"]
 mod binary;
+#[cfg(feature = "bundled-keys")]
+#[path = "sim/bundled_keys.rs"]
+mod bundled_keys;
 #[path = "sim/clock.rs"]
 mod clock;
 #[path = "sim/control.rs"]
