@@ -39,6 +39,8 @@ pub(crate) struct Store {
     path: PathBuf,
     queue: Sender<Queued>,
     next_lsn: Arc<AtomicU64>,
+    #[cfg_attr(not(test), allow(dead_code))]
+    flushes: Arc<AtomicU64>,
 }
 
 /// A commit waiting for the writer.
@@ -123,7 +125,9 @@ impl Store {
             durable_through: 0,
             min_compaction_bytes: settings.min_compaction_bytes,
             background: None,
+            flushes: Arc::new(AtomicU64::new(0)),
         };
+        let flushes = Arc::clone(&writer.flushes);
         std::thread::Builder::new()
             .name("bcc-sim-state-writer".to_owned())
             .spawn(move || writer.run())?;
@@ -131,6 +135,7 @@ impl Store {
             path,
             queue,
             next_lsn,
+            flushes,
         };
         Ok((state, store))
     }
@@ -279,5 +284,28 @@ mod tests {
         std::fs::write(dir.path().join("state.json.log"), newer).expect("log");
         let (state, _store) = Store::open(path, settings(1 << 20)).expect("opened");
         assert_eq!(read(&state).quota(AT), 60);
+    }
+
+    #[test]
+    fn concurrent_commits_share_flushes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state.json");
+        let (state, store) = Store::open(path.clone(), settings(1 << 20)).expect("opened");
+        // The first save writes a snapshot; the appends come after.
+        put_instance(&state, &store, "first");
+        std::thread::scope(|threads| {
+            for client in 0..16 {
+                let (state, store) = (&state, &store);
+                threads.spawn(move || {
+                    for n in 0..20 {
+                        put_instance(state, store, &format!("i-{client}-{n}"));
+                    }
+                });
+            }
+        });
+        let flushes = store.flushes.load(Ordering::Relaxed);
+        assert!(flushes < 320, "{flushes} flushes for 320 writes");
+        let (reloaded, _store) = Store::open(path, settings(1 << 20)).expect("reopened");
+        assert_eq!(read(&reloaded).instances(None, None).len(), 321);
     }
 }

@@ -65,6 +65,8 @@ pub(super) struct Writer {
     pub(super) durable_through: u64,
     pub(super) min_compaction_bytes: u64,
     pub(super) background: Option<Background>,
+    /// Flushes of the log so far: fewer than the writes when commits are grouped.
+    pub(super) flushes: Arc<AtomicU64>,
 }
 
 impl Writer {
@@ -106,6 +108,7 @@ impl Writer {
         };
         if !bytes.is_empty() {
             let written = file.write_all(&bytes).and_then(|()| file.sync_data());
+            self.flushes.fetch_add(1, Ordering::Relaxed);
             if let Err(error) = written {
                 // Best effort: a line of an undone change must not be replayed later.
                 let _ = file.set_len(self.log_len);
