@@ -39,6 +39,8 @@ pub(crate) struct Store {
     path: PathBuf,
     queue: Sender<Queued>,
     next_lsn: Arc<AtomicU64>,
+    #[cfg_attr(not(test), allow(dead_code))]
+    flushes: Arc<AtomicU64>,
 }
 
 /// A commit waiting for the writer.
@@ -113,7 +115,7 @@ impl Store {
         let (queue, receiver) = mpsc::channel();
         let (log, log_len) = log.map_or((None, 0), |(file, len)| (Some(file), len));
         let writer = Writer {
-            files,
+            files: Arc::new(files),
             state: Arc::clone(&state),
             queue: receiver,
             next_lsn: Arc::clone(&next_lsn),
@@ -122,7 +124,10 @@ impl Store {
             snapshot_len,
             durable_through: 0,
             min_compaction_bytes: settings.min_compaction_bytes,
+            background: None,
+            flushes: Arc::new(AtomicU64::new(0)),
         };
+        let flushes = Arc::clone(&writer.flushes);
         std::thread::Builder::new()
             .name("bcc-sim-state-writer".to_owned())
             .spawn(move || writer.run())?;
@@ -130,6 +135,7 @@ impl Store {
             path,
             queue,
             next_lsn,
+            flushes,
         };
         Ok((state, store))
     }
@@ -216,15 +222,25 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("state.json");
         let (state, store) = Store::open(path.clone(), settings(0)).expect("opened");
-        for n in 0..20 {
-            put_instance(&state, &store, &format!("i-{n}"));
+        let log_lines = || {
+            let log = std::fs::read_to_string(dir.path().join("state.json.log")).expect("log");
+            log.lines().count()
+        };
+        // The snapshot is written by a thread of its own; the log is cut once it is done.
+        let mut written = 0;
+        while written < 20 || (log_lines() >= written / 2 && written < 500) {
+            put_instance(&state, &store, &format!("i-{written}"));
+            written += 1;
         }
-        let log = std::fs::read_to_string(dir.path().join("state.json.log")).expect("log");
-        assert!(log.lines().count() < 10, "{log}");
+        assert!(
+            log_lines() < written / 2,
+            "{} lines after {written} writes",
+            log_lines()
+        );
         let snapshot = std::fs::read_to_string(&path).expect("snapshot");
         assert!(snapshot.contains("\"i-0\""), "{snapshot}");
         let (reloaded, _store) = Store::open(path, settings(0)).expect("reopened");
-        assert_eq!(read(&reloaded).instances(None, None).len(), 20);
+        assert_eq!(read(&reloaded).instances(None, None).len(), written);
     }
 
     #[test]
@@ -268,5 +284,28 @@ mod tests {
         std::fs::write(dir.path().join("state.json.log"), newer).expect("log");
         let (state, _store) = Store::open(path, settings(1 << 20)).expect("opened");
         assert_eq!(read(&state).quota(AT), 60);
+    }
+
+    #[test]
+    fn concurrent_commits_share_flushes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state.json");
+        let (state, store) = Store::open(path.clone(), settings(1 << 20)).expect("opened");
+        // The first save writes a snapshot; the appends come after.
+        put_instance(&state, &store, "first");
+        std::thread::scope(|threads| {
+            for client in 0..16 {
+                let (state, store) = (&state, &store);
+                threads.spawn(move || {
+                    for n in 0..20 {
+                        put_instance(state, store, &format!("i-{client}-{n}"));
+                    }
+                });
+            }
+        });
+        let flushes = store.flushes.load(Ordering::Relaxed);
+        assert!(flushes < 320, "{flushes} flushes for 320 writes");
+        let (reloaded, _store) = Store::open(path, settings(1 << 20)).expect("reopened");
+        assert_eq!(read(&reloaded).instances(None, None).len(), 321);
     }
 }

@@ -55,8 +55,23 @@ impl Files {
 
     /// Replaces the change log with an empty one and opens it for appending.
     pub(crate) fn start_empty_log(&self) -> io::Result<File> {
-        self.replace_atomically(&self.log, b"")?;
+        self.replace_log(b"")
+    }
+
+    /// Replaces the change log with `lines`, atomically, and opens it for appending.
+    pub(crate) fn replace_log(&self, lines: &[u8]) -> io::Result<File> {
+        self.replace_atomically(&self.log, lines)?;
         self.open_log()
+    }
+
+    /// The change log from byte `offset` on.
+    pub(crate) fn read_log_from(&self, offset: u64) -> io::Result<Vec<u8>> {
+        use std::io::{Read as _, Seek as _};
+        let mut file = File::open(&self.log)?;
+        file.seek(io::SeekFrom::Start(offset))?;
+        let mut tail = Vec::new();
+        file.read_to_end(&mut tail)?;
+        Ok(tail)
     }
 
     /// Opens the change log for appending, creating it when missing.

@@ -360,3 +360,32 @@ async fn a_client_token_is_remembered_for_24_hours_by_default() {
     let after = create_with_token(&h, "tok").await;
     assert_ne!(after.json["keypair"]["keypairId"], first);
 }
+
+#[test]
+fn the_binary_takes_the_client_token_lifetime_from_a_flag_or_the_environment() {
+    let binary = env!("CARGO_BIN_EXE_bcc-keypair-sim");
+    let help = std::process::Command::new(binary)
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    assert!(help.contains("--client-token-ttl <SECONDS>"), "{help}");
+    assert!(help.contains("BCC_SIM_CLIENT_TOKEN_TTL"), "{help}");
+    assert!(help.contains("[default: 86400]"), "{help}");
+    assert!(help.contains("BCC_SIM_STATE_FILE"), "{help}");
+    // No lifetime of zero: a token must be remembered for some time.
+    for (flag, env) in [(Some("0"), None), (None, Some("0")), (None, Some("soon"))] {
+        let mut command = std::process::Command::new(binary);
+        command.args(["--listen", "127.0.0.1:0"]);
+        if let Some(value) = flag {
+            command.args(["--client-token-ttl", value]);
+        }
+        if let Some(value) = env {
+            command.env("BCC_SIM_CLIENT_TOKEN_TTL", value);
+        }
+        let refused = command.output().unwrap();
+        assert_eq!(refused.status.code(), Some(2), "{flag:?} {env:?}");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains("--client-token-ttl"), "{stderr}");
+    }
+}
