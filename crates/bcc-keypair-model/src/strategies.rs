@@ -269,6 +269,7 @@ pub const ACCEPTED_ALGORITHMS: [KeyAlgorithm; 5] = [
 
 /// A real key: its algorithm, its base64 data and the decoded blob.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct KeyMaterial {
     /// The algorithm.
     pub algorithm: KeyAlgorithm,
