@@ -8,7 +8,7 @@ mod sessions;
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::RwLock;
 
 use bcc_keypair_model::ErrorCode;
@@ -26,7 +26,7 @@ use sessions::Sessions;
 /// named by the first access key configured for it.
 #[derive(Debug, Default)]
 pub(crate) struct Accounts {
-    keys: HashMap<String, AccessKey>,
+    keys: crate::FastMap<String, AccessKey>,
     /// Account ids in configuration order; the first is the default of the control API.
     order: Vec<String>,
     /// The first access key configured: unverified requests without a known key act as it.

@@ -115,6 +115,12 @@ use crate::persist::Store;
 use crate::state::State;
 use crate::wire::Renderings;
 
+/// The maps looked up on every request (access keys, key pair ids, cached answers) hash with
+/// foldhash, hashbrown's default hasher, seeded per map: SipHash, std's default, cost a
+/// signed GET about 550 instructions more over its lookups. A simulator's maps hold
+/// what its own callers put there, so foldhash's lighter flooding resistance is enough.
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
 /// Access key used when no account is configured (development only).
 pub const DEV_ACCESS_KEY: &str = "bcc-sim-dev-access-key";
 /// Secret key belonging to [`DEV_ACCESS_KEY`].

@@ -90,7 +90,7 @@ pub(crate) struct Scope {
     keypairs: BTreeMap<u64, Keypair>,
     /// Key pair id -> sequence number.
     #[serde(skip)]
-    index: HashMap<String, u64>,
+    index: crate::FastMap<String, u64>,
     instances: BTreeMap<String, Instance>,
     client_tokens: HashMap<String, TokenRecord>,
     /// Stamped by [`State::scope_mut`] and [`State::existing_scope_mut`] on every change.

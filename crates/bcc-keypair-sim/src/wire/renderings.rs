@@ -10,7 +10,6 @@
 //! gives it a new revision, and revisions are never shared between scopes, so an entry can
 //! only be served while nothing it shows can have changed.
 
-use std::collections::HashMap;
 use std::sync::Mutex;
 
 use bytes::Bytes;
@@ -25,7 +24,7 @@ const CAPACITY: usize = 4096;
 /// Rendered get answers by key pair id (ids are unique across the simulator).
 #[derive(Debug, Default)]
 pub(crate) struct Renderings {
-    entries: Mutex<HashMap<String, (Revision, Bytes)>>,
+    entries: Mutex<crate::FastMap<String, (Revision, Bytes)>>,
 }
 
 impl Renderings {
