@@ -38,7 +38,8 @@ pub(crate) struct Entry {
     pub(crate) canonical_request: Option<String>,
     /// Why the request was refused, in plain words (`None` for a success).
     pub(crate) reason: Option<String>,
-    /// The `signedHeaders` field of the auth string, when one parsed.
+    /// The `signedHeaders` field of the auth string of a request that was not verified;
+    /// `None` for a verified one, whose `canonical_request` names them.
     pub(crate) signed_headers: Option<String>,
     /// The names of the headers received, never their values.
     pub(crate) header_names: Vec<http::HeaderName>,
@@ -92,18 +93,28 @@ impl Entry {
                 .as_deref()
                 .map(redact_canonical_request),
             reason: self.reason.as_deref(),
-            signed_headers: self.signed_headers.as_deref().map(|field| {
-                if field.is_empty() {
-                    self.default_signed_headers()
-                } else {
-                    field.split(';').collect()
-                }
-            }),
+            signed_headers: self.signed_header_names(),
             headers: self
                 .header_names
                 .iter()
                 .map(http::HeaderName::as_str)
                 .collect(),
+        }
+    }
+
+    fn signed_header_names(&self) -> Option<Vec<&str>> {
+        match (&self.signed_headers, &self.canonical_request) {
+            (Some(field), _) if field.is_empty() => Some(self.default_signed_headers()),
+            (Some(field), _) => Some(field.split(';').collect()),
+            // auth-v1.md §2.2: lines 4 on are the signed headers, `name:value`.
+            (None, Some(canonical)) => Some(
+                canonical
+                    .split('\n')
+                    .skip(3)
+                    .filter_map(|line| line.split_once(':').map(|(name, _)| name))
+                    .collect(),
+            ),
+            (None, None) => None,
         }
     }
 

@@ -55,6 +55,8 @@ pub(crate) struct Outcome {
     changes_state: bool,
     /// An HTML page (the dashboard) rather than JSON.
     html: bool,
+    /// The signature was verified: the canonical request kept lists the signed headers.
+    verified: bool,
 }
 
 impl std::fmt::Debug for Outcome {
@@ -85,6 +87,7 @@ impl Outcome {
             reason: None,
             changes_state: false,
             html: false,
+            verified: false,
         }
     }
 
@@ -212,6 +215,7 @@ async fn api(
         Err(code) => Outcome::error(request_id, code, None),
     };
     outcome.access_key_id = Some(caller.access_key_id);
+    outcome.verified = caller.canonical_request.is_some();
     outcome.canonical_request = caller.canonical_request;
     outcome.region = region;
     outcome
@@ -299,7 +303,14 @@ fn journal_entry(
     });
     Entry {
         reason,
-        signed_headers: auth::signed_headers_field(&parts),
+        // A verified request's canonical request names its signed headers already; reading
+        // them from the auth string again cost 1,500 instructions of a 31,600-instruction
+        // signed GET. Only requests that failed need it.
+        signed_headers: if outcome.verified {
+            None
+        } else {
+            auth::signed_headers_field(&parts)
+        },
         header_names: parts.headers.keys().cloned().collect(),
         time: now,
         request_id,
