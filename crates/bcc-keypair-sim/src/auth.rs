@@ -295,7 +295,7 @@ pub(crate) fn authenticate<'a>(
     match verified {
         Ok(verified) => {
             let mut caller = accounts.caller(verified.access_key_id())?;
-            caller.canonical_request = Some(verified.canonical_request().to_owned());
+            caller.canonical_request = Some(verified.into_canonical_request());
             Ok(caller)
         }
         Err(error) => {

@@ -391,7 +391,10 @@ mod filter_tests {
             uri: http::Uri::from_static("/v2/keypair"),
             headers: [
                 (http::header::HOST, "h"),
-                (http::HeaderName::from_static("x-bce-date"), "2026-11-24T10:00:00Z"),
+                (
+                    http::HeaderName::from_static("x-bce-date"),
+                    "2026-11-24T10:00:00Z",
+                ),
                 (http::header::USER_AGENT, "test"),
                 // The default set: an empty `signedHeaders` field.
                 (

@@ -182,28 +182,29 @@ pub(crate) fn route_request<'a>(
     })
 }
 
-/// `/v2/keypair` or `/v2/keypair/{id}`, with the id decoded.
+/// `/v2/keypair` or `/v2/keypair/{id}`, with the id decoded. Another path is `InvalidURI`,
+/// or `InvalidVersion` when its first segment looks like another API version (`/v1/…`).
 fn path_shape(raw_path: &str) -> Result<(PathShape, Option<Cow<'_, str>>), ErrorCode> {
-    let mut segments = raw_path.strip_prefix('/').unwrap_or(raw_path).split('/');
-    let version = segments.next().unwrap_or("");
-    if version != "v2" {
-        let looks_like_version = version.len() > 1
-            && version.starts_with('v')
-            && version[1..].bytes().all(|b| b.is_ascii_digit());
-        return Err(if looks_like_version {
-            ErrorCode::InvalidVersion
-        } else {
-            ErrorCode::InvalidUri
-        });
+    let path = raw_path.strip_prefix('/').unwrap_or(raw_path);
+    if let Some(rest) = path.strip_prefix("v2/keypair") {
+        return match rest.strip_prefix('/') {
+            None if rest.is_empty() => Ok((PathShape::Collection, None)),
+            Some(id) if !id.is_empty() && !id.contains('/') => {
+                Ok((PathShape::Item, Some(decode(id))))
+            }
+            _ => Err(ErrorCode::InvalidUri),
+        };
     }
-    if segments.next() != Some("keypair") {
-        return Err(ErrorCode::InvalidUri);
-    }
-    match (segments.next(), segments.next()) {
-        (None, _) => Ok((PathShape::Collection, None)),
-        (Some(id), None) if !id.is_empty() => Ok((PathShape::Item, Some(decode(id)))),
-        _ => Err(ErrorCode::InvalidUri),
-    }
+    let version = path.split('/').next().unwrap_or_default();
+    let looks_like_version = version != "v2"
+        && version.len() > 1
+        && version.starts_with('v')
+        && version[1..].bytes().all(|b| b.is_ascii_digit());
+    Err(if looks_like_version {
+        ErrorCode::InvalidVersion
+    } else {
+        ErrorCode::InvalidUri
+    })
 }
 
 /// The region a request addresses: the one its `Host` names, else the default one

@@ -89,6 +89,13 @@ impl Verified {
     pub fn canonical_request(&self) -> &str {
         &self.canonical_request
     }
+
+    /// The canonical request whose signature matched, taken without a copy (for a server
+    /// that keeps it, say in a request log).
+    #[must_use]
+    pub fn into_canonical_request(self) -> String {
+        self.canonical_request
+    }
 }
 
 impl fmt::Debug for Verified {
