@@ -9,7 +9,7 @@ mod sessions;
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashSet;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use bcc_keypair_model::ErrorCode;
 use bce_auth::{CredentialStore, Credentials, SigningKeyCache, VerifyError, VerifySettings};
@@ -40,6 +40,8 @@ pub(crate) struct Accounts {
 /// One access key. `Credentials` redacts its secret in `Debug`.
 #[derive(Debug)]
 struct AccessKey {
+    /// The id again, shared with every journal entry of a request it signed.
+    id: Arc<str>,
     account: String,
     credentials: Credentials,
 }
@@ -53,6 +55,7 @@ impl Accounts {
         self.first_key
             .get_or_insert_with(|| access_key_id.to_owned());
         let key = AccessKey {
+            id: Arc::from(access_key_id),
             account: account.to_owned(),
             credentials: Credentials::new(access_key_id, secret_access_key),
         };
@@ -140,16 +143,19 @@ impl Accounts {
     /// The caller behind a known access key (permanent or temporary), if its account may
     /// call the API.
     fn caller(&self, access_key_id: &str) -> Result<Caller<'_>, Rejected> {
-        let account = match self.keys.get(access_key_id) {
-            Some(key) => Some(key.account.as_str()),
+        let (id, account) = match self.keys.get(access_key_id) {
+            Some(key) => (Arc::clone(&key.id), Some(key.account.as_str())),
             // A session's account is one of the configured ones, which live as long as
             // `self`: borrow the name from there.
-            None => self.sessions.get(access_key_id).and_then(|session| {
-                self.order
-                    .iter()
-                    .find(|account| **account == session.account)
-                    .map(String::as_str)
-            }),
+            None => (
+                Arc::from(access_key_id),
+                self.sessions.get(access_key_id).and_then(|session| {
+                    self.order
+                        .iter()
+                        .find(|account| **account == session.account)
+                        .map(String::as_str)
+                }),
+            ),
         };
         let Some(account) = account else {
             return Err(Rejected::new(
@@ -168,7 +174,7 @@ impl Accounts {
             ));
         }
         Ok(Caller {
-            access_key_id: access_key_id.to_owned(),
+            access_key_id: id,
             account,
             canonical_request: None,
         })
@@ -198,7 +204,7 @@ impl CredentialStore for AccountsAt<'_> {
 /// Who sent a request that passed authentication.
 #[derive(Debug)]
 pub(crate) struct Caller<'a> {
-    pub(crate) access_key_id: String,
+    pub(crate) access_key_id: Arc<str>,
     pub(crate) account: &'a str,
     /// The canonical request whose signature matched, for the journal (may hold a session
     /// token; the journal redacts it when shown).

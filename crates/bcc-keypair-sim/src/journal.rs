@@ -33,7 +33,7 @@ pub(crate) struct Entry {
     pub(crate) headers: http::HeaderMap,
     pub(crate) operation: Option<Operation>,
     /// The access key id the request was signed with, known or not.
-    pub(crate) access_key_id: Option<String>,
+    pub(crate) access_key_id: Option<Arc<str>>,
     pub(crate) region: Option<Arc<str>>,
     pub(crate) status: u16,
     pub(crate) error_code: Option<ErrorCode>,
@@ -407,7 +407,7 @@ mod filter_tests {
             .map(|(name, value)| (name, http::HeaderValue::from_static(value)))
             .collect(),
             operation: Some(operation),
-            access_key_id: Some(access_key_id.to_owned()),
+            access_key_id: Some(Arc::from(access_key_id)),
             region: None,
             status,
             error_code: (status >= 400).then_some(ErrorCode::KeypairNotExist),
@@ -438,7 +438,7 @@ mod filter_tests {
         assert_eq!(ids(&journal, &gets, 10), ["404-2", "404-3", "200-4"]);
         let failed_b = Filter {
             status: StatusFilter::parse("4xx"),
-            access_key_id: Some("b".to_owned()),
+            access_key_id: Some(Arc::from("b")),
             ..Filter::default()
         };
         assert_eq!(ids(&journal, &failed_b, 10), ["404-3"]);

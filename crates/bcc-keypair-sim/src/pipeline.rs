@@ -49,7 +49,7 @@ pub(crate) struct Outcome {
     body: Bytes,
     error_code: Option<ErrorCode>,
     operation: Option<Operation>,
-    access_key_id: Option<String>,
+    access_key_id: Option<Arc<str>>,
     region: Option<Arc<str>>,
     canonical_request: Option<String>,
     /// Why the request was refused, in plain words; `None` for a success, and for a refusal
@@ -121,7 +121,7 @@ impl Outcome {
     fn rejected(request_id: &str, rejected: Rejected) -> Self {
         let outcome = Self::error(request_id, rejected.code, rejected.message.as_deref());
         Self {
-            access_key_id: rejected.access_key_id,
+            access_key_id: rejected.access_key_id.map(Arc::from),
             canonical_request: rejected.canonical_request,
             reason: rejected.reason.or(outcome.reason.clone()),
             ..outcome
