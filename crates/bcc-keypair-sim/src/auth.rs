@@ -422,7 +422,7 @@ mod tests {
         }
         for n in 0..12 {
             let caller = accounts.caller(&format!("ak-{n}")).expect("known key");
-            assert_eq!(caller.access_key_id, format!("ak-{n}"));
+            assert_eq!(&*caller.access_key_id, format!("ak-{n}"));
             assert_eq!(caller.account, format!("account-{}", n / 2));
         }
         let unknown = accounts.caller("ak-unknown").expect_err("unknown key");

@@ -438,7 +438,7 @@ mod filter_tests {
         assert_eq!(ids(&journal, &gets, 10), ["404-2", "404-3", "200-4"]);
         let failed_b = Filter {
             status: StatusFilter::parse("4xx"),
-            access_key_id: Some(Arc::from("b")),
+            access_key_id: Some("b".to_owned()),
             ..Filter::default()
         };
         assert_eq!(ids(&journal, &failed_b, 10), ["404-3"]);
