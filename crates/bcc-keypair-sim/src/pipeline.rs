@@ -51,10 +51,10 @@ pub(crate) struct Outcome {
     operation: Option<Operation>,
     access_key_id: Option<Arc<str>>,
     region: Option<Arc<str>>,
-    canonical_request: Option<String>,
+    canonical_request: Option<Box<str>>,
     /// Why the request was refused, in plain words; `None` for a success, and for a refusal
     /// whose wire message says it all.
-    reason: Option<String>,
+    reason: Option<Box<str>>,
     /// Whether the state changed and must be written to the state file.
     changes_state: bool,
     /// An injected fault that closes the connection instead of answering.
@@ -112,7 +112,7 @@ impl Outcome {
         Self {
             status,
             body: wire::error_body(request_id, &code, message),
-            reason: message.map(str::to_owned),
+            reason: message.map(Box::from),
             error_code: Some(code),
             ..Self::ok(Bytes::new())
         }
@@ -122,8 +122,11 @@ impl Outcome {
         let outcome = Self::error(request_id, rejected.code, rejected.message.as_deref());
         Self {
             access_key_id: rejected.access_key_id.map(Arc::from),
-            canonical_request: rejected.canonical_request,
-            reason: rejected.reason.or(outcome.reason.clone()),
+            canonical_request: rejected.canonical_request.map(String::into_boxed_str),
+            reason: rejected
+                .reason
+                .map(String::into_boxed_str)
+                .or(outcome.reason.clone()),
             ..outcome
         }
     }
@@ -208,10 +211,10 @@ async fn api(
     if body.len() > MAX_BODY_BYTES {
         // errors.md §4 row 10: the body is not acceptable.
         return Outcome {
-            reason: Some(format!(
+            reason: Some(Box::from(format!(
                 "the body has {} bytes, more than the {MAX_BODY_BYTES} the simulator accepts",
                 body.len()
-            )),
+            ))),
             ..Outcome::error(request_id, ErrorCode::InvalidHttpRequest, None)
         };
     }
@@ -249,7 +252,7 @@ async fn api(
         Err(code) => Outcome::error(request_id, code, None),
     };
     outcome.access_key_id = Some(caller.access_key_id);
-    outcome.canonical_request = caller.canonical_request;
+    outcome.canonical_request = caller.canonical_request.map(String::into_boxed_str);
     outcome.region = region;
     outcome
 }
@@ -263,10 +266,10 @@ async fn run(inner: &Inner, call: &Call<'_>, request_id: &str) -> Outcome {
             let status =
                 StatusCode::from_u16(error.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             Outcome {
-                reason: Some(format!(
+                reason: Some(Box::from(format!(
                     "injected by a fault rule (POST /__sim/faults): {}",
                     error.message
-                )),
+                ))),
                 ..Outcome::error_with_status(request_id, status, error.code, Some(&error.message))
             }
         }
@@ -348,7 +351,7 @@ async fn persist(
             access_key_id: outcome.access_key_id,
             region: outcome.region,
             canonical_request: outcome.canonical_request,
-            reason: Some(reason.to_string()),
+            reason: Some(Box::from(reason.to_string())),
             ..Outcome::error(
                 request_id,
                 ErrorCode::InternalError,
@@ -366,7 +369,7 @@ fn journal_entry(
     started: Instant,
 ) -> Entry {
     // Every refusal gets a reason: the specific one, else the code's documented message.
-    let reason = outcome.reason.or_else(|| {
+    let reason = outcome.reason.map(String::from).or_else(|| {
         outcome
             .error_code
             .as_ref()
@@ -385,7 +388,7 @@ fn journal_entry(
         status: outcome.status.as_u16(),
         error_code: outcome.error_code,
         duration: started.elapsed(),
-        canonical_request: outcome.canonical_request,
+        canonical_request: outcome.canonical_request.map(String::from),
     }
 }
 

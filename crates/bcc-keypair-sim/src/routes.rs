@@ -226,9 +226,10 @@ pub(crate) fn region<'a>(
 
 /// keypair-api.md §1: the endpoint host is `bcc.{region}.baidubce.com`.
 fn region_from_host(host: Option<&HeaderValue>) -> Option<&str> {
-    let host = host_name(std::str::from_utf8(host?.as_bytes()).ok()?);
-    let region = strip_prefix_ignore_case(host, "bcc.")?;
-    let region = strip_suffix_ignore_case(region, ".baidubce.com")?;
+    // The prefix first: most hosts a local simulator sees (`127.0.0.1:8480`) fail it at
+    // once, and no `[IPv6]` host can pass it, so the port is cut only from BCE names.
+    let host = strip_prefix_ignore_case(std::str::from_utf8(host?.as_bytes()).ok()?, "bcc.")?;
+    let region = strip_suffix_ignore_case(host_name(host), ".baidubce.com")?;
     (!region.is_empty() && !region.contains('.')).then_some(region)
 }
 
