@@ -9,8 +9,16 @@ mod auth;
 #[cfg(feature = "cli")]
 #[path = "sim/binary.rs"]
 mod binary;
+// Kills and floods the `bcc-keypair-sim` command.
+#[cfg(feature = "cli")]
+#[path = "sim/chaos.rs"]
+mod chaos;
 #[path = "sim/control.rs"]
 mod control;
+#[path = "sim/hostile.rs"]
+mod hostile;
+#[path = "sim/http_refusals.rs"]
+mod http_refusals;
 #[path = "sim/keys.rs"]
 mod keys;
 #[path = "sim/operations.rs"]
