@@ -141,3 +141,33 @@ async fn a_compressed_request_body_is_refused_with_a_request_id() {
     reply.error(400, "InvalidHTTPRequest");
     server.shutdown().await;
 }
+
+/// A good request and an unparsable one sent together on one connection: the first gets
+/// its answer, the second the envelope (hyper flushes the first answer before it reads on,
+/// so the refusal starts a write of its own).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_after_a_pipelined_request_still_gets_the_envelope() {
+    let server = server().await;
+    let addr = server.addr();
+    let answer = tokio::task::spawn_blocking(move || {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        stream
+            .write_all(b"GET /__sim/health HTTP/1.1\r\nHost: localhost\r\n\r\nGARBAGE\r\n\r\n")
+            .unwrap();
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        answer
+    })
+    .await
+    .unwrap();
+    let second = answer
+        .windows(9)
+        .rposition(|window| window == b"HTTP/1.1 ")
+        .expect("two answers");
+    assert!(answer.starts_with(b"HTTP/1.1 200"));
+    parse_response(&answer[second..]).error(400, "InvalidHTTPRequest");
+    server.shutdown().await;
+}
