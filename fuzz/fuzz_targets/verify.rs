@@ -39,39 +39,30 @@ fn store() -> HashMap<String, Credentials> {
     HashMap::from([("ak".to_owned(), Credentials::new("ak", "sk"))])
 }
 
-/// Whether the request presents an STS session token, in a header or the query
-/// (auth-v1.md §5 step 5). The verifier then rightly asks the credential store for that
-/// token, and these credentials have none: `InvalidAccessKeyId` is the correct answer, so
-/// such requests are left out of the round trip (the first crash this target found).
-fn presents_session_token(input: &Input) -> bool {
-    let query = input.target.split_once('?').map(|(_, query)| query);
-    let in_query = Query::parse(query).params().iter().any(|param| {
-        param
-            .name()
-            .eq_ignore_ascii_case(X_BCE_SECURITY_TOKEN.as_bytes())
-    });
-    let in_headers = input
-        .headers
+/// Whether the request is one the round trip leaves out, as built (the `http` crate may
+/// have normalised the fuzzed parts):
+///
+/// * it presents an STS session token, in a header or the query (auth-v1.md §5 step 5):
+///   the verifier rightly asks the credential store for that token, and these credentials
+///   have none, so `InvalidAccessKeyId` is the correct answer (the first crash found);
+/// * it brings its own `x-bce-date`: the verifier checks that date against the server time
+///   (auth-v1.md §8 step 4) and answers `RequestExpired` for one that is not a real time,
+///   so a fuzzed date is no valid request (the second crash); the signer adds a correct
+///   one when there is none.
+fn left_out(request: &http::Request<()>) -> bool {
+    let token_in_query = Query::parse(request.uri().query())
+        .params()
         .iter()
-        .any(|(name, _)| name.trim().eq_ignore_ascii_case(X_BCE_SECURITY_TOKEN));
-    in_query || in_headers
-}
-
-/// Whether the request brings its own `x-bce-date`. The verifier checks that date against
-/// the server time (auth-v1.md §8 step 4) and answers `RequestExpired` for one that is not
-/// a real time, so a fuzzed date is no valid request (the second crash this target found);
-/// the signer adds a correct one when there is none.
-fn brings_its_own_date(input: &Input) -> bool {
-    input
-        .headers
-        .iter()
-        .any(|(name, _)| name.trim().eq_ignore_ascii_case(X_BCE_DATE))
+        .any(|param| {
+            param
+                .name()
+                .eq_ignore_ascii_case(X_BCE_SECURITY_TOKEN.as_bytes())
+        });
+    let headers = request.headers();
+    token_in_query || headers.contains_key(X_BCE_SECURITY_TOKEN) || headers.contains_key(X_BCE_DATE)
 }
 
 fn round_trip(input: &Input) {
-    if presents_session_token(input) || brings_its_own_date(input) {
-        return;
-    }
     let settings = match input.preset % 3 {
         0 => SigningSettings::default(),
         1 => SigningSettings::go_sdk(),
@@ -86,6 +77,9 @@ fn round_trip(input: &Input) {
     let Ok(mut request) = builder.body(()) else {
         return;
     };
+    if left_out(&request) {
+        return;
+    }
     let credentials = Credentials::new("ak", "sk");
     if sign_http_request(&mut request, &credentials, time(), &settings).is_err() {
         return;
