@@ -443,7 +443,7 @@ fn measure_create(args: &Args, release: &Path, work: &Path) -> anyhow::Result<Cr
     })
 }
 
-fn workspace_root() -> PathBuf {
+pub(crate) fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)

@@ -3,7 +3,9 @@
 use clap::{Parser, Subcommand};
 
 mod bench;
+mod chaos;
 mod conformance;
+mod fuzz;
 mod instructions;
 mod interop;
 
@@ -26,6 +28,10 @@ enum Command {
     Interop(interop::Args),
     /// Load benchmarks of the simulator binary.
     Bench(bench::Args),
+    /// Run each fuzz target in turn (cargo-fuzz, nightly) and print executions and crashes.
+    Fuzz(fuzz::Args),
+    /// Kill, flood and race the simulator binary; prints `N passed, M failed`.
+    Chaos(chaos::Args),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -33,5 +39,7 @@ fn main() -> anyhow::Result<()> {
         Command::Conformance(args) => conformance::run(args),
         Command::Interop(args) => interop::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Fuzz(args) => fuzz::run(args),
+        Command::Chaos(args) => chaos::run(args),
     }
 }

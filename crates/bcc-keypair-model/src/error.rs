@@ -219,6 +219,21 @@ pub enum InvalidPublicKeyReason {
         /// Which number is wrong, and how.
         detail: String,
     },
+    /// An `ecdsa-sha2-*` key whose point is not on its curve (or is the point at infinity):
+    /// no private key belongs to it, and using it invites invalid-curve attacks.
+    #[error("the ECDSA key's point is not on the {curve} curve")]
+    PointNotOnCurve {
+        /// The curve the key names, e.g. `nistp256`.
+        curve: &'static str,
+    },
+    /// An `ssh-dss` key whose numbers cannot belong to a working DSA key: sizes outside
+    /// FIPS 186-4's, a generator or public value out of range, or a `q` that does not
+    /// divide `p - 1`.
+    #[error("the DSA key is unusable: {detail}")]
+    UnusableDsaKey {
+        /// Which number is wrong, and how.
+        detail: String,
+    },
 }
 
 #[cfg(test)]

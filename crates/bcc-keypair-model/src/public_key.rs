@@ -3,6 +3,8 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
+mod key_numbers;
+
 use crate::error::{InvalidPublicKeyReason, ModelError};
 use crate::fingerprint::fingerprint;
 use crate::string_type::validated_string_traits;
@@ -264,11 +266,7 @@ fn parse(text: &str, policy: KeyPolicy) -> Result<PublicKey, InvalidPublicKeyRea
             embedded: embedded.as_str().to_owned(),
         });
     }
-    if let ssh_key::public::KeyData::Rsa(rsa) = decoded.key_data() {
-        check_rsa_numbers(rsa).map_err(|detail| InvalidPublicKeyReason::UnusableRsaKey {
-            detail: detail.to_owned(),
-        })?;
-    }
+    key_numbers::check(decoded.key_data())?;
     // Fingerprints and duplicate detection use the canonical encoding of the key, as
     // ssh-keygen does; for any key ssh-key accepts this equals the bytes sent.
     let blob = decoded.to_bytes().map_err(|error| malformed(&error))?;
@@ -280,47 +278,6 @@ fn parse(text: &str, policy: KeyPolicy) -> Result<PublicKey, InvalidPublicKeyRea
         blob,
         comment_start,
     })
-}
-
-/// The smallest and largest RSA modulus OpenSSH accepts, in bits (its
-/// `SSH_RSA_MINIMUM_MODULUS_SIZE` and the 16,384-bit limit of its RSA code). (Inferred: the
-/// service documents no limits; a key OpenSSH refuses cannot log in to an instance.)
-const RSA_MODULUS_BITS: std::ops::RangeInclusive<usize> = 1024..=16384;
-
-/// Refuses RSA numbers that parse but cannot form a key: `ssh-key` checks only the encoding.
-fn check_rsa_numbers(rsa: &ssh_key::public::RsaPublicKey) -> Result<(), &'static str> {
-    let bits = |bytes: &[u8]| {
-        bytes
-            .first()
-            .map_or(0, |&top| 8 * bytes.len() - top.leading_zeros() as usize)
-    };
-    let is_odd = |bytes: &[u8]| bytes.last().is_some_and(|&low| low & 1 == 1);
-    let (n, e) = (magnitude(&rsa.n), magnitude(&rsa.e));
-    if !RSA_MODULUS_BITS.contains(&bits(n)) {
-        return Err("the modulus must have 1,024 to 16,384 bits");
-    }
-    if !is_odd(n) {
-        return Err("the modulus must be odd");
-    }
-    if e.len() <= 1 && e.first().is_none_or(|&low| low < 3) {
-        return Err("the public exponent must be at least 3");
-    }
-    if !is_odd(e) {
-        return Err("the public exponent must be odd");
-    }
-    // Both are big-endian without leading zeros: the shorter is the smaller.
-    if (e.len(), e) >= (n.len(), n) {
-        return Err("the public exponent must be smaller than the modulus");
-    }
-    Ok(())
-}
-
-/// The big-endian bytes of a non-negative number without leading zeros (empty for zero and
-/// for a negative number, which no RSA key has).
-fn magnitude(mpint: &ssh_key::Mpint) -> &[u8] {
-    let bytes = mpint.as_positive_bytes().unwrap_or_default();
-    let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
-    &bytes[first..]
 }
 
 /// Every string conversion (`FromStr`, `TryFrom`, serde) applies the documented policy.

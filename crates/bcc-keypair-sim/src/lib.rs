@@ -212,6 +212,8 @@ pub(crate) struct Inner {
     pub(crate) state_file: Option<Store>,
     /// `None`: signatures are not checked (development only).
     pub(crate) verify_settings: Option<VerifySettings>,
+    /// The token every control request must present, when one is set.
+    pub(crate) control_token: Option<String>,
 }
 
 /// Configures a [`Simulator`].
@@ -237,6 +239,7 @@ pub struct SimulatorBuilder {
     journal_capacity: usize,
     verify_settings: VerifySettings,
     verify_signatures: bool,
+    control_token: Option<String>,
 }
 
 impl std::fmt::Debug for SimulatorBuilder {
@@ -273,6 +276,7 @@ impl Default for SimulatorBuilder {
             journal_capacity: DEFAULT_JOURNAL_CAPACITY,
             verify_settings: VerifySettings::default(),
             verify_signatures: true,
+            control_token: None,
         }
     }
 }
@@ -430,6 +434,15 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Makes every control request (`/__sim/…`) present `token`, in the
+    /// `x-sim-control-token` header or as `Authorization: Bearer <token>`; without it the
+    /// answer is 403 `AccessDenied`. Default: no token (the control API is open to
+    /// whoever reaches the port, which is loopback unless told otherwise).
+    pub fn control_token(mut self, token: impl Into<String>) -> Self {
+        self.control_token = Some(token.into());
+        self
+    }
+
     /// Builds the simulator: loads the state file if any and starts the key pool.
     pub fn build(self) -> Result<Simulator, SimError> {
         let mut accounts = Accounts::default();
@@ -487,6 +500,7 @@ impl SimulatorBuilder {
                 faults: Faults::new(self.seed),
                 state_file,
                 verify_settings: self.verify_signatures.then_some(self.verify_settings),
+                control_token: self.control_token,
             }),
         })
     }

@@ -129,6 +129,11 @@ struct Args {
     #[arg(long, env = "BCC_SIM_SEED")]
     seed: Option<u64>,
 
+    /// Require this token on every control request (`/__sim/…`), in the
+    /// `x-sim-control-token` header or as `Authorization: Bearer <token>`.
+    #[arg(long, env = "BCC_SIM_CONTROL_TOKEN", hide_env_values = true)]
+    control_token: Option<String>,
+
     /// Connections open at once; beyond it the longest-idle connection is closed.
     #[arg(long, env = "BCC_SIM_MAX_CONNECTIONS", default_value_t = 1024)]
     max_connections: usize,
@@ -259,6 +264,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
     builder = builder
         .record_time(args.record_time)
         .signature_clock_offset(chrono::Duration::seconds(args.signature_clock_offset));
+    if let Some(token) = &args.control_token {
+        builder = builder.control_token(token);
+    }
     if args.no_verify {
         tracing::warn!("signature verification is off (--no-verify)");
         builder = builder.verify_signatures(false);
@@ -300,10 +308,11 @@ async fn run(args: Args) -> anyhow::Result<()> {
         .header_read_timeout(Duration::from_secs_f64(args.header_read_timeout))
         .idle_timeout(Duration::from_secs_f64(args.idle_timeout))
         .max_connections(args.max_connections);
-    if !args.listen.ip().is_loopback() {
+    if !args.listen.ip().is_loopback() && args.control_token.is_none() {
         tracing::warn!(
             listen = %args.listen,
-            "listening beyond loopback: the control API under /__sim/ has no authentication"
+            "listening beyond loopback: the control API under /__sim/ has no authentication \
+             (set --control-token)"
         );
     }
     server::serve_with(listener, sim, &options, shutdown_signal()).await?;

@@ -27,9 +27,11 @@ use tokio::task::{JoinHandle, JoinSet};
 use crate::{ConnectionFault, MAX_BODY_BYTES, Simulator};
 
 mod connections;
+mod refusal;
 
 use connections::Connections;
 pub use connections::ServerOptions;
+use refusal::Refusals;
 
 /// How long open connections get to finish after shutdown starts.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -122,6 +124,7 @@ fn http1_connection(
 ) -> impl GracefulConnection<Error = hyper::Error> + Send + use<> {
     let _ = stream.set_nodelay(true);
     let sim = sim.clone();
+    let sim_for_refusals = sim.clone();
     let connections = Arc::clone(connections);
     let service = service_fn(move |request| {
         let sim = sim.clone();
@@ -134,7 +137,10 @@ fn http1_connection(
     });
     hyper::server::conn::http1::Builder::new()
         .keep_alive(true)
-        .serve_connection(TokioIo::new(stream), service)
+        .serve_connection(
+            TokioIo::new(Refusals::new(stream, sim_for_refusals)),
+            service,
+        )
 }
 
 /// Waits as long as an `accept` failure calls for and returns the next backoff. Out of file
@@ -204,14 +210,21 @@ async fn answer(
     Ok(response.map(Full::new))
 }
 
-/// Whether `Transfer-Encoding` names a coding besides `chunked` (say `gzip, chunked`): hyper
-/// removes the chunking only, so the body would arrive still compressed.
+/// Whether the body arrives in a coding nobody here decodes: `Transfer-Encoding` naming a
+/// coding besides `chunked` (say `gzip, chunked`: hyper removes the chunking only), or a
+/// `Content-Encoding` other than `identity` (no SDK compresses request bodies, and the JSON
+/// parser would read the compressed bytes).
 fn has_undecoded_transfer_coding(headers: &http::HeaderMap) -> bool {
-    headers
-        .get_all(http::header::TRANSFER_ENCODING)
-        .iter()
-        .flat_map(|value| value.as_bytes().split(|&b| b == b','))
-        .any(|coding| !coding.trim_ascii().eq_ignore_ascii_case(b"chunked"))
+    let codings = |name| {
+        headers
+            .get_all(name)
+            .iter()
+            .flat_map(|value| value.as_bytes().split(|&b| b == b','))
+            .map(<[u8]>::trim_ascii)
+    };
+    codings(http::header::TRANSFER_ENCODING).any(|coding| !coding.eq_ignore_ascii_case(b"chunked"))
+        || codings(http::header::CONTENT_ENCODING)
+            .any(|coding| !coding.is_empty() && !coding.eq_ignore_ascii_case(b"identity"))
 }
 
 /// A simulator served on `127.0.0.1:0` in a background task.

@@ -16,6 +16,10 @@ mod binary;
 #[cfg(feature = "bundled-keys")]
 #[path = "sim/bundled_keys.rs"]
 mod bundled_keys;
+// Kills and floods the `bcc-keypair-sim` command.
+#[cfg(feature = "cli")]
+#[path = "sim/chaos.rs"]
+mod chaos;
 #[path = "sim/clock.rs"]
 mod clock;
 #[path = "sim/control.rs"]
@@ -29,6 +33,10 @@ mod diagnostics;
 mod environment;
 #[path = "sim/faults.rs"]
 mod faults;
+#[path = "sim/hostile.rs"]
+mod hostile;
+#[path = "sim/http_refusals.rs"]
+mod http_refusals;
 #[path = "sim/keys.rs"]
 mod keys;
 #[path = "sim/operations.rs"]

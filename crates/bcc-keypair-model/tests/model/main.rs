@@ -2,6 +2,7 @@
 
 mod bodies;
 mod error_codes;
+mod key_numbers;
 mod keypair_model;
 mod list_query;
 mod parse_body;

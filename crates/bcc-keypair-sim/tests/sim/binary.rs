@@ -10,17 +10,17 @@ use bce_auth::{Credentials, SignableRequest, SigningSettings};
 
 use crate::support::*;
 
-struct Running {
+pub(crate) struct Running {
     child: Child,
-    addr: SocketAddr,
+    pub(crate) addr: SocketAddr,
 }
 
-fn start(extra: &[&str]) -> Running {
+pub(crate) fn start(extra: &[&str]) -> Running {
     start_command(Command::new(env!("CARGO_BIN_EXE_bcc-keypair-sim")), extra)
 }
 
 /// The binary under a file-descriptor limit of `limit` (the shell's `ulimit -n`).
-fn start_with_fd_limit(limit: u32, extra: &[&str]) -> Running {
+pub(crate) fn start_with_fd_limit(limit: u32, extra: &[&str]) -> Running {
     let mut command = Command::new("sh");
     command.args([
         "-c",
@@ -30,7 +30,7 @@ fn start_with_fd_limit(limit: u32, extra: &[&str]) -> Running {
     start_command(command, extra)
 }
 
-fn start_command(mut command: Command, extra: &[&str]) -> Running {
+pub(crate) fn start_command(mut command: Command, extra: &[&str]) -> Running {
     let mut child = command
         .args([
             "--listen",
@@ -63,6 +63,12 @@ fn start_command(mut command: Command, extra: &[&str]) -> Running {
 }
 
 impl Running {
+    /// `kill -9`: no chance to finish anything.
+    pub(crate) fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     fn terminate(mut self) -> std::process::ExitStatus {
         let status = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
@@ -182,6 +188,8 @@ fn help_documents_every_flag() {
         "--key-pool-size",
         "--key-threads",
         "--no-verify",
+        "--control-token",
+        "BCC_SIM_CONTROL_TOKEN",
     ] {
         assert!(help.contains(flag), "{flag} missing from:\n{help}");
     }

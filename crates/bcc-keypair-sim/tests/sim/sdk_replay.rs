@@ -340,7 +340,7 @@ const PYTHON_APPENDIX_A1: [Captured; 17] = [
         "PUT",
         "/v2/keypair",
         "import=",
-        r#"{"name": "kp05", "publicKey": "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBHAXIqWdMsf4+b11eiHHxFHmY9rsRrnRkC8UOrgZ/NvpUOc3NKEtJp/eO/5WuUoj4Gr1ZIdD9Fmr4U8LQSgMyFw= demo@host"}"#,
+        r#"{"name": "kp05", "publicKey": "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBKyVF7m6Ev9ekI8xzM+0DAkJc9A2TD2Ofpo/rW65hR1UdbECrG0+VBwY4wM5JkdciSEtRJzehDGv2mX6fOvlF+U= demo@host"}"#,
     ),
 ];
 

@@ -18,8 +18,9 @@ pub(crate) const OTHER_AK: &str = "other-account-ak";
 pub(crate) const OTHER_SK: &str = "other-account-sk";
 pub(crate) const HOST: &str = "bcc.bj.baidubce.com";
 
-/// A real OpenSSH public key (ssh-keygen -t ecdsa), and the RSA one of the first bundled key.
-pub(crate) const ECDSA_KEY: &str = "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBHAXIqWdMsf4+b11eiHHxFHmY9rsRrnRkC8UOrgZ/NvpUOc3NKEtJp/eO/5WuUoj4Gr1ZIdD9Fmr4U8LQSgMyFw= demo@host";
+/// A real OpenSSH public key (`ssh-keygen -t ecdsa`, the model's `tests/data/keys/ecdsa-256.pub`
+/// with another comment): its point lies on the curve, as import checks.
+pub(crate) const ECDSA_KEY: &str = "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBKyVF7m6Ev9ekI8xzM+0DAkJc9A2TD2Ofpo/rW65hR1UdbECrG0+VBwY4wM5JkdciSEtRJzehDGv2mX6fOvlF+U= demo@host";
 
 pub(crate) fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap()
