@@ -1,7 +1,7 @@
 //! The binary's access log (`--log-format json`, `BCC_SIM_LOG_FORMAT`) and session
 //! credentials from its flag and environment variable.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -31,16 +31,7 @@ fn start(command: &mut Command) -> (Child, SocketAddr) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let addr = first
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("first line: {first:?}"))
-        .trim_end()
-        .parse()
-        .unwrap();
+    let addr = crate::support::listening_address(&mut child);
     (child, addr)
 }
 

@@ -1,7 +1,6 @@
 //! The `bcc-keypair-sim` binary: first line, health, graceful stop on SIGTERM, restart with
 //! a state file.
 
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -49,16 +48,7 @@ pub(crate) fn start_command(mut command: Command, extra: &[&str]) -> Running {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let addr = first
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("first line: {first:?}"))
-        .trim_end()
-        .parse()
-        .unwrap();
+    let addr = crate::support::listening_address(&mut child);
     Running { child, addr }
 }
 

@@ -1,7 +1,6 @@
 //! Every flag of the `bcc-keypair-sim` binary has a `BCC_SIM_*` environment variable: the
 //! help lists one per flag, and a binary configured by the environment alone uses them.
 
-use std::io::{BufRead as _, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use crate::support::*;
@@ -70,16 +69,7 @@ fn start_from_environment(vars: &[(&str, &str)]) -> Running {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let addr = first
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("first line: {first:?}"))
-        .trim_end()
-        .parse()
-        .unwrap();
+    let addr = crate::support::listening_address(&mut child);
     Running { child, addr }
 }
 

@@ -340,3 +340,19 @@ pub(crate) fn parse_response(answer: &[u8]) -> RawReply {
         body,
     }
 }
+
+/// Reads the first line a started `bcc-keypair-sim` prints, `listening on http://ADDR`, and
+/// returns the address.
+pub(crate) fn listening_address(child: &mut std::process::Child) -> std::net::SocketAddr {
+    use std::io::BufRead as _;
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("stdout is piped"))
+        .read_line(&mut first)
+        .expect("a first line");
+    first
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("first line: {first:?}"))
+        .trim_end()
+        .parse()
+        .expect("an address")
+}
