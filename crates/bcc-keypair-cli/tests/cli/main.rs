@@ -2,35 +2,29 @@
 
 mod scripting;
 
+use bcc_keypair_sim::testing::{TEST_ACCESS_KEY, TEST_SECRET_KEY, TestSimulator};
 use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::Arc;
 
-use bcc_keypair_sim::server::{RunningServer, spawn_local};
-use bcc_keypair_sim::{FixedKeys, Simulator};
+const ACCESS_KEY: &str = TEST_ACCESS_KEY;
+const SECRET_KEY: &str = TEST_SECRET_KEY;
 
-const ACCESS_KEY: &str = "cli-test-access-key";
-const SECRET_KEY: &str = "cli-test-secret-key";
+/// The simulator the tests talk to: `bcc_keypair_sim::testing`, on `127.0.0.1:0`.
+type RunningServer = TestSimulator;
 
 async fn start() -> RunningServer {
-    start_with_quota(bcc_keypair_sim::DEFAULT_QUOTA).await
+    TestSimulator::start().await.expect("simulator")
 }
 
 async fn start_with_quota(quota: usize) -> RunningServer {
-    let sim = Simulator::builder()
-        .account(ACCESS_KEY, SECRET_KEY)
-        .quota(quota)
-        .key_source(Arc::new(
-            FixedKeys::bundled_test_keys().expect("bundled keys"),
-        ))
-        .build()
-        .expect("simulator");
-    spawn_local(sim).await.expect("bind 127.0.0.1:0")
+    TestSimulator::start_with(|builder| builder.quota(quota))
+        .await
+        .expect("simulator")
 }
 
 /// Runs the binary with the endpoint and credentials as flags and a clean environment.
 async fn run(server: &RunningServer, args: &[&str]) -> Output {
-    let endpoint = server.base_url();
+    let endpoint = server.url();
     let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
     tokio::task::spawn_blocking(move || {
         let mut command = Command::new(env!("CARGO_BIN_EXE_bcc-keypair"));
@@ -154,7 +148,7 @@ async fn create_writes_the_private_key_with_mode_0600_and_never_overwrites_silen
     assert_eq!(keypair_names(&server).await, ["deploy"]);
 
     force_replaces_the_key_file(&server, &key_path).await;
-    server.shutdown().await;
+    server.stop().await;
 }
 
 /// `create --force` over the existing key file of `deploy`: a second key pair, its key in
@@ -216,7 +210,7 @@ async fn a_failed_create_removes_the_new_key_file() {
         stderr(&output)
     );
     assert!(!key_path.exists());
-    server.shutdown().await;
+    server.stop().await;
 
     // Refused by the service after the file was created: the new file is removed again.
     let full = start_with_quota(0).await;
@@ -239,7 +233,7 @@ async fn a_failed_create_removes_the_new_key_file() {
         stderr(&output)
     );
     assert!(!key_path.exists(), "the empty key file is removed");
-    full.shutdown().await;
+    full.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -282,7 +276,7 @@ async fn list_json_and_table() {
         "{text}"
     );
     assert_eq!(lines.filter(|l| l.starts_with("k-")).count(), 3, "{text}");
-    server.shutdown().await;
+    server.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -330,7 +324,7 @@ async fn errors_print_code_message_and_request_id_and_exit_non_zero() {
             stderr(&output)
         );
     }
-    server.shutdown().await;
+    server.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -372,7 +366,7 @@ async fn every_subcommand_succeeds_on_a_real_keypair() {
     );
     assert_success(&run(&server, &["delete", &id]).await);
     assert_eq!(keypair_names(&server).await, ["imported"]);
-    server.shutdown().await;
+    server.stop().await;
 }
 
 #[test]
@@ -401,7 +395,7 @@ async fn a_closed_stdout_ends_quietly() {
     for name in ["one", "two"] {
         assert_success(&run(&server, &["create", "--name", name]).await);
     }
-    let endpoint = server.base_url();
+    let endpoint = server.url();
     let output = tokio::task::spawn_blocking(move || {
         let mut child = Command::new(env!("CARGO_BIN_EXE_bcc-keypair"))
             .args(["--endpoint", &endpoint])
@@ -423,5 +417,5 @@ async fn a_closed_stdout_ends_quietly() {
     .expect("join");
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
-    server.shutdown().await;
+    server.stop().await;
 }

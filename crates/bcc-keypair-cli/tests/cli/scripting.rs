@@ -69,7 +69,7 @@ async fn json_errors_go_to_stderr_as_one_object_with_the_exit_status() {
     assert_eq!(error["status"], serde_json::Value::Null);
 
     // Wrong secret: authentication.
-    let endpoint = server.base_url();
+    let endpoint = server.url();
     let output = run_bare(
         &[],
         &[
@@ -87,7 +87,7 @@ async fn json_errors_go_to_stderr_as_one_object_with_the_exit_status() {
     .await;
     assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
     assert_eq!(json_error(&output)["code"], "SignatureDoesNotMatch");
-    server.shutdown().await;
+    server.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -154,7 +154,7 @@ async fn no_colour_codes_reach_a_pipe() {
     assert!(err.contains("bcc_keypair"), "the log is there: {err}");
     assert!(err.contains("error: Keypair.KeypairNotExist"), "{err}");
     assert!(!err.contains('\u{1b}'), "no escape codes: {err:?}");
-    server.shutdown().await;
+    server.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -177,7 +177,7 @@ async fn completions_for_bash_zsh_and_fish() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_explicit_endpoint_wins_over_bcc_region() {
     let server = start().await;
-    let endpoint = server.base_url();
+    let endpoint = server.url();
     let output = run_bare(
         &[
             ("BCC_REGION", "bj"),
@@ -190,7 +190,7 @@ async fn an_explicit_endpoint_wins_over_bcc_region() {
     assert_success(&output);
     let page: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert!(page["keypairs"].is_array());
-    server.shutdown().await;
+    server.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -222,5 +222,5 @@ async fn force_writes_leave_no_temporary_file_behind() {
         .map(|entry| entry.expect("entry").file_name())
         .collect();
     assert_eq!(entries, [std::ffi::OsString::from("id.pem")]);
-    server.shutdown().await;
+    server.stop().await;
 }
