@@ -15,6 +15,7 @@
 //!
 //! Control requests (`/__sim/…`) skip auth, route, faults and journal.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -227,10 +228,14 @@ async fn api(
         Ok(caller) => caller,
         Err(rejected) => return Outcome::rejected(request_id, rejected),
     };
-    let routed = routes::region(parts.headers.get(HOST), &inner.regions).and_then(|region| {
-        let routed = routes::route_request(&parts.method, parts.uri.path(), parts.uri.query())?;
-        Ok((region, routed))
-    });
+    let host = parts.headers.get(HOST);
+    let routed = routes::region(host, &inner.regions)
+        .map_err(|code| (code, Some(unserved_host_reason(host))))
+        .and_then(|region| {
+            let routed = routes::route_request(&parts.method, parts.uri.path(), parts.uri.query())
+                .map_err(|code| (code, None))?;
+            Ok((region, routed))
+        });
     let region = routed.as_ref().ok().map(|(region, _)| Arc::clone(region));
     let mut outcome = match routed {
         Ok((region, routed)) => {
@@ -249,12 +254,25 @@ async fn api(
             };
             run(inner, &call, request_id).await
         }
-        Err(code) => Outcome::error(request_id, code, None),
+        Err((code, reason)) => Outcome {
+            reason,
+            ..Outcome::error(request_id, code, None)
+        },
     };
     outcome.access_key_id = Some(caller.access_key_id);
     outcome.canonical_request = caller.canonical_request.map(String::into_boxed_str);
     outcome.region = region;
     outcome
+}
+
+/// Why a `Host` was refused: it names a region the simulator does not serve.
+fn unserved_host_reason(host: Option<&HeaderValue>) -> Box<str> {
+    let host = host.map_or(Cow::Borrowed(""), |value| {
+        String::from_utf8_lossy(value.as_bytes())
+    });
+    Box::from(format!(
+        "the Host {host:?} names a region this simulator does not serve (--regions)"
+    ))
 }
 
 /// Faults, then the operation.

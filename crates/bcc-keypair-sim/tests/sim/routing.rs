@@ -143,6 +143,13 @@ async fn a_host_naming_a_region_not_served_is_refused_and_region_names_ignore_ca
         .call(Method::POST, "/v2/keypair", r#"{"name":"kp"}"#)
         .await
         .error(400, "InvalidURI");
+    // The journal says which host was refused.
+    let journal = h.control(Method::GET, "/__sim/requests", "").await.json;
+    let reason = journal["requests"][0]["reason"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(reason.contains("bcc.made-up.baidubce.com"), "{reason}");
+    assert!(reason.contains("does not serve"), "{reason}");
     let upper = Harness::new(h.sim.clone()).with_host("bcc.BJ.baidubce.com");
     let id = upper.create("shouted").await;
     let bj = Harness::new(h.sim.clone()).with_host("bcc.bj.baidubce.com");
