@@ -79,12 +79,21 @@ impl TestSimulator {
     pub async fn start_with(
         configure: impl FnOnce(SimulatorBuilder) -> SimulatorBuilder,
     ) -> Result<Self, SimError> {
-        let builder = Simulator::builder()
-            .account(TEST_ACCESS_KEY, TEST_SECRET_KEY)
-            .key_source(std::sync::Arc::new(FixedKeys::bundled_test_keys()?));
-        let sim = configure(builder).build()?;
+        let sim = configure(Self::builder()?).build()?;
         let server = spawn_local(sim.clone()).await?;
         Ok(Self { sim, server })
+    }
+
+    /// The builder [`TestSimulator::start`] uses: the test account and the bundled test
+    /// keys. For tests that answer requests in-process with [`Simulator::handle`] and need
+    /// no socket.
+    ///
+    /// # Errors
+    /// [`SimError`] when the bundled keys cannot be read.
+    pub fn builder() -> Result<SimulatorBuilder, SimError> {
+        Ok(Simulator::builder()
+            .account(TEST_ACCESS_KEY, TEST_SECRET_KEY)
+            .key_source(std::sync::Arc::new(FixedKeys::bundled_test_keys()?)))
     }
 
     /// `http://127.0.0.1:PORT`: the endpoint to give the code under test.
