@@ -18,8 +18,11 @@ pub(crate) async fn seed_instances(sim: &Simulator) {
         sim,
         http::Method::POST,
         "/__sim/instances",
-        r#"{"instances":[{"instanceId":"i-run00001","osType":"linux","status":"Running"},
-                         {"instanceId":"i-stop0001","osType":"linux","status":"Stopped"}]}"#,
+        &format!(
+            r#"{{"instances":[{{"instanceId":"i-run00001","osType":"linux","status":"Running","accessKeyId":"{ak}"}},
+                         {{"instanceId":"i-stop0001","osType":"linux","status":"Stopped","accessKeyId":"{ak}"}}]}}"#,
+            ak = crate::support::ACCESS_KEY
+        ),
     )
     .await;
 }

@@ -7,7 +7,8 @@ use bcc_keypair_client::test_util::RecordingSleep;
 use bcc_keypair_client::{
     Clock, Config, Credentials, Endpoint, FixedClock, RetryPolicy, Transport, TransportError,
 };
-use bcc_keypair_sim::{FixedKeys, Simulator};
+use bcc_keypair_sim::Simulator;
+use bcc_keypair_sim::testing::TestSimulator;
 use bytes::Bytes;
 use chrono::{DateTime, TimeZone, Utc};
 
@@ -57,12 +58,10 @@ impl Clock for SteppingClock {
 
 /// A simulator with the test account, pinned to the capture time, with bundled keys.
 pub(crate) fn simulator() -> Simulator {
-    Simulator::builder()
+    TestSimulator::builder()
+        .expect("bundled keys")
         .account(ACCESS_KEY, SECRET_KEY)
         .clock(Arc::new(bcc_keypair_sim::FixedClock::new(capture_time())))
-        .key_source(Arc::new(
-            FixedKeys::bundled_test_keys().expect("bundled keys"),
-        ))
         .build()
         .expect("simulator")
 }
