@@ -1,5 +1,6 @@
 //! A simulator for other people's tests: one call starts it on `127.0.0.1:0` and gives back
-//! its URL, its credentials and a typed client of its control API.
+//! its URL, its credentials and a typed client of its control API (reset, instances,
+//! quota, faults, clock, session credentials, journal).
 //!
 //! ```test_harness
 //! use bcc_keypair_sim::testing::{Instance, TestSimulator};
@@ -227,8 +228,8 @@ impl Instance {
 }
 
 /// An injected fault: the next `count` requests of an operation (all when `None`) fail with
-/// a status and code and/or are delayed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// a status and code, are delayed, lose their answer or have their connection reset.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Fault {
@@ -250,6 +251,19 @@ pub struct Fault {
     /// A delay before answering, in milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latency_ms: Option<u64>,
+    /// The operation is applied, then the connection closes without an answer.
+    pub lost_response: bool,
+    /// The connection closes before the operation runs.
+    pub reset: bool,
+    /// The chance (0 to 1) that a matching request is hit, drawn from the simulator's seed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probability: Option<f64>,
+    /// Only requests of this account (an access key or account id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// Only requests to this region.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
 }
 
 impl Fault {
@@ -263,7 +277,53 @@ impl Fault {
             code: Some(code.to_owned()),
             message: None,
             latency_ms: None,
+            lost_response: false,
+            reset: false,
+            probability: None,
+            account: None,
+            region: None,
         }
+    }
+
+    /// The next request of `operation` is applied, and its answer lost: the connection
+    /// closes without one.
+    #[must_use]
+    pub fn lost_response(operation: crate::Operation) -> Self {
+        Self {
+            lost_response: true,
+            ..Self::latency(operation, 0)
+        }
+    }
+
+    /// The next request of `operation` has its connection reset before it runs.
+    #[must_use]
+    pub fn reset(operation: crate::Operation) -> Self {
+        Self {
+            reset: true,
+            ..Self::latency(operation, 0)
+        }
+    }
+
+    /// The same fault for each matching request with chance `probability` (0 to 1), until
+    /// cleared unless [`Fault::times`] limits it.
+    #[must_use]
+    pub fn probability(mut self, probability: f64) -> Self {
+        self.probability = Some(probability);
+        self
+    }
+
+    /// The same fault for requests of one account only (an access key or account id).
+    #[must_use]
+    pub fn account(mut self, account: impl Into<String>) -> Self {
+        self.account = Some(account.into());
+        self
+    }
+
+    /// The same fault for requests to one region only.
+    #[must_use]
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
     }
 
     /// The next request of `operation` is answered after `millis` milliseconds.
@@ -272,7 +332,7 @@ impl Fault {
         Self {
             status: None,
             code: None,
-            latency_ms: Some(millis),
+            latency_ms: (millis > 0).then_some(millis),
             ..Self::error(operation, 0, "")
         }
     }
@@ -281,6 +341,98 @@ impl Fault {
     #[must_use]
     pub fn times(mut self, count: u32) -> Self {
         self.count = Some(count);
+        self
+    }
+}
+
+/// A change of the simulator's clocks (`POST /__sim/clock`); a field left `None` keeps its
+/// setting.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ClockChange {
+    /// The time written into answers and the journal (RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record_time: Option<String>,
+    /// Whether that time stands still.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frozen: Option<bool>,
+    /// Seconds the clock that signatures are judged by runs ahead of the real one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature_offset_secs: Option<i64>,
+}
+
+impl ClockChange {
+    /// Moves the signature clock `seconds` ahead of the real one (behind when negative).
+    #[must_use]
+    pub fn signature_offset(seconds: i64) -> Self {
+        Self {
+            signature_offset_secs: Some(seconds),
+            ..Self::default()
+        }
+    }
+
+    /// Stops the record time at `rfc3339`.
+    #[must_use]
+    pub fn frozen_at(rfc3339: impl Into<String>) -> Self {
+        Self {
+            record_time: Some(rfc3339.into()),
+            frozen: Some(true),
+            ..Self::default()
+        }
+    }
+}
+
+/// Temporary (STS) credentials acting for an existing account (`POST /__sim/credentials`).
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct SessionGrant {
+    /// The temporary access key id.
+    pub access_key_id: String,
+    /// The temporary secret key.
+    pub secret_access_key: String,
+    /// The session token requests must carry.
+    pub session_token: String,
+    /// An access key of the account they act for; the first account when `None`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// When they stop working (RFC 3339); never when `None`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+}
+
+impl fmt::Debug for SessionGrant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionGrant")
+            .field("access_key_id", &self.access_key_id)
+            .field("account", &self.account)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SessionGrant {
+    /// Credentials for the first account that never expire.
+    #[must_use]
+    pub fn new(
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<String>,
+        session_token: impl Into<String>,
+    ) -> Self {
+        Self {
+            access_key_id: access_key_id.into(),
+            secret_access_key: secret_access_key.into(),
+            session_token: session_token.into(),
+            account: None,
+            expires_at: None,
+        }
+    }
+
+    /// The same credentials expiring at `rfc3339`.
+    #[must_use]
+    pub fn expires_at(mut self, rfc3339: impl Into<String>) -> Self {
+        self.expires_at = Some(rfc3339.into());
         self
     }
 }
@@ -400,6 +552,38 @@ impl Control {
     /// [`ControlError`] when the simulator refuses the request.
     pub async fn clear_faults(&self) -> Result<(), ControlError> {
         self.send(Method::DELETE, "/__sim/faults", Vec::new())
+            .await
+            .map(drop)
+    }
+
+    /// Changes the clocks (`POST /__sim/clock`).
+    ///
+    /// # Errors
+    /// [`ControlError`] for a time that is not RFC 3339 or an offset out of range.
+    pub async fn set_clock(&self, change: &ClockChange) -> Result<(), ControlError> {
+        let body = serde_json::to_vec(change).unwrap_or_default();
+        self.send(Method::POST, "/__sim/clock", body)
+            .await
+            .map(drop)
+    }
+
+    /// Puts both clocks back on the real one (`DELETE /__sim/clock`).
+    ///
+    /// # Errors
+    /// [`ControlError`] when the simulator refuses the request.
+    pub async fn reset_clock(&self) -> Result<(), ControlError> {
+        self.send(Method::DELETE, "/__sim/clock", Vec::new())
+            .await
+            .map(drop)
+    }
+
+    /// Adds (or renews) session credentials (`POST /__sim/credentials`).
+    ///
+    /// # Errors
+    /// [`ControlError`] for an unknown account, a permanent access key or a bad expiry.
+    pub async fn add_session_credentials(&self, grant: &SessionGrant) -> Result<(), ControlError> {
+        let body = serde_json::to_vec(grant).unwrap_or_default();
+        self.send(Method::POST, "/__sim/credentials", body)
             .await
             .map(drop)
     }

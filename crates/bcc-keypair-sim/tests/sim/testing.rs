@@ -2,9 +2,11 @@
 //! other people's tests use it, and controlled through the typed control client.
 
 use bcc_keypair_model::{ErrorCode, Operation};
-use bcc_keypair_sim::testing::{Fault, Instance, TEST_ACCESS_KEY, TestSimulator};
-use bce_auth::SigningSettings;
+use bcc_keypair_sim::testing::{
+    ClockChange, Fault, Instance, SessionGrant, TEST_ACCESS_KEY, TestSimulator,
+};
 use bce_auth::http_adapter::sign_http_request;
+use bce_auth::{Credentials, SigningSettings};
 use bytes::Bytes;
 use http::Request;
 
@@ -12,6 +14,26 @@ use crate::support::{RawReply, send_raw};
 
 /// Signs `method target` with the test account and sends it over the socket.
 async fn call(sim: &TestSimulator, method: &str, target: &str, body: &str) -> RawReply {
+    signed_call(sim, &sim.credentials(), method, target, body).await
+}
+
+/// Like [`call`], signed with `credentials`, without a body.
+async fn call_as(
+    sim: &TestSimulator,
+    credentials: &Credentials,
+    method: &str,
+    target: &str,
+) -> RawReply {
+    signed_call(sim, credentials, method, target, "").await
+}
+
+async fn signed_call(
+    sim: &TestSimulator,
+    credentials: &Credentials,
+    method: &str,
+    target: &str,
+    body: &str,
+) -> RawReply {
     let addr: std::net::SocketAddr = sim
         .url()
         .trim_start_matches("http://")
@@ -26,7 +48,7 @@ async fn call(sim: &TestSimulator, method: &str, target: &str, body: &str) -> Ra
         .expect("a request");
     sign_http_request(
         &mut request,
-        &sim.credentials(),
+        credentials,
         bcc_keypair_sim::Clock::now(&bcc_keypair_sim::SystemClock),
         &SigningSettings::default(),
     )
@@ -133,4 +155,58 @@ async fn the_builder_can_be_adjusted_and_the_env_names_the_endpoint() {
     assert!(env.contains(&("BCC_ENDPOINT", sim.url())));
     assert!(env.contains(&("BCE_ACCESS_KEY_ID", TEST_ACCESS_KEY.to_owned())));
     assert!(!format!("{sim:?}").contains("secret"));
+}
+
+#[tokio::test]
+async fn the_control_client_moves_the_clock_grants_sessions_and_aims_faults() {
+    let sim = TestSimulator::start().await.expect("started");
+    let control = sim.control();
+
+    // A signature clock an hour ahead: a request signed now is past its 1,800 s window.
+    control
+        .set_clock(&ClockChange::signature_offset(3600))
+        .await
+        .expect("clock set");
+    let expired = call(&sim, "GET", "/v2/keypair", "").await;
+    let code = ErrorCode::RequestExpired;
+    assert_eq!(expired.status, code.status());
+    assert_eq!(expired.json()["code"], code.as_str());
+    control.reset_clock().await.expect("clock reset");
+    assert_eq!(call(&sim, "GET", "/v2/keypair", "").await.status, 200);
+
+    // A fault for one account only, on every matching request.
+    let code = ErrorCode::InternalError.as_str();
+    let fault = Fault::error(Operation::ListKeypairs, 503, code)
+        .probability(1.0)
+        .account(TEST_ACCESS_KEY);
+    control.add_fault(&fault).await.expect("fault added");
+    for _ in 0..3 {
+        assert_eq!(call(&sim, "GET", "/v2/keypair", "").await.status, 503);
+    }
+    control.clear_faults().await.expect("faults cleared");
+    let other_account = Fault::error(Operation::ListKeypairs, 503, code).account("no-such-ak");
+    assert!(control.add_fault(&other_account).await.is_err());
+
+    // Session credentials act for the test account.
+    let grant = SessionGrant::new("sts-ak", "sts-sk", "sts-token");
+    assert!(!format!("{grant:?}").contains("sts-sk"));
+    control
+        .add_session_credentials(&grant)
+        .await
+        .expect("session credentials added");
+    let session = Credentials::new("sts-ak", "sts-sk").with_session_token("sts-token");
+    let listed = call_as(&sim, &session, "GET", "/v2/keypair").await;
+    assert_eq!(
+        listed.status,
+        200,
+        "{:?}",
+        String::from_utf8_lossy(&listed.body)
+    );
+    let wrong = Credentials::new("sts-ak", "sts-sk").with_session_token("other-token");
+    let refused = call_as(&sim, &wrong, "GET", "/v2/keypair").await;
+    assert_eq!(
+        refused.json()["code"],
+        ErrorCode::InvalidAccessKeyId.as_str()
+    );
+    sim.stop().await;
 }
