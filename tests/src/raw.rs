@@ -65,7 +65,7 @@ pub struct RawSender {
 }
 
 impl RawSender {
-    /// A sender for `base_url` (`http://127.0.0.1:8080` or `https://bcc.bj.baidubce.com`).
+    /// A sender for `base_url` (`http://127.0.0.1:8480` or `https://bcc.bj.baidubce.com`).
     pub fn new(base_url: &str, credentials: Credentials) -> Result<Self, Failure> {
         let base_url = base_url.trim_end_matches('/').to_owned();
         let authority = base_url

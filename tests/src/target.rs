@@ -16,7 +16,7 @@ pub type SuiteClient = Client<ReqwestTransport>;
 /// How to reach a target.
 #[derive(Clone, Debug)]
 pub struct TargetConfig {
-    /// Base URL, e.g. `http://127.0.0.1:8080` or `https://bcc.bj.baidubce.com`.
+    /// Base URL, e.g. `http://127.0.0.1:8480` or `https://bcc.bj.baidubce.com`.
     pub endpoint: String,
     /// Credentials to sign with.
     pub credentials: Credentials,

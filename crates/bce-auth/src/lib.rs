@@ -48,7 +48,7 @@
 //!
 //! let credentials = Credentials::new("ak", "sk");
 //! let time = Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap();
-//! let headers = [("Host", "127.0.0.1:8080")];
+//! let headers = [("Host", "127.0.0.1:8480")];
 //! let signed = sign(
 //!     &SignableRequest { method: "GET", path: "/v2/keypair", query: &[("maxKeys", Some("10"))], headers: &headers },
 //!     &credentials,
@@ -57,7 +57,7 @@
 //! )?;
 //!
 //! // What the server sees: raw path and query, headers as received.
-//! let received = [("host", "127.0.0.1:8080"), ("x-bce-date", "2026-11-24T10:00:00Z"), ("authorization", signed.authorization())];
+//! let received = [("host", "127.0.0.1:8480"), ("x-bce-date", "2026-11-24T10:00:00Z"), ("authorization", signed.authorization())];
 //! let request = VerifiableRequest { method: "GET", raw_path: "/v2/keypair", raw_query: Some("maxKeys=10"), headers: &received };
 //! let store = HashMap::from([("ak".to_owned(), credentials)]);
 //!
