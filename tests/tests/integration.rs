@@ -6,6 +6,7 @@ mod integration {
     pub(crate) mod conformance;
     pub(crate) mod fingerprint;
     pub(crate) mod lost_responses;
+    pub(crate) mod sessions;
     pub(crate) mod signing;
     pub(crate) mod tidy;
 }

@@ -463,6 +463,15 @@ pub struct JournalEntry {
     pub status: u16,
     /// The answer's error code, when it was an error.
     pub error_code: Option<String>,
+    /// Why the request was refused, in plain words.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// The headers the signature covers.
+    #[serde(default)]
+    pub signed_headers: Option<Vec<String>>,
+    /// The names of the headers received (never their values).
+    #[serde(default)]
+    pub headers: Vec<String>,
 }
 
 #[derive(Deserialize)]
