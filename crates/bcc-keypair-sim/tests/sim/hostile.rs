@@ -638,12 +638,10 @@ async fn hostile_signed_requests_get_their_exact_codes() {
     assert!(cases >= 100, "{cases} signed cases");
 }
 
-/// The public key of a model test file (`crates/bcc-keypair-model/tests/data/keys`).
+/// A real `ssh-keygen` public key from `testdata/keys` (copies of the model's test keys, so
+/// the packaged crate's tests find them too).
 fn model_key(name: &str) -> String {
-    let path = format!(
-        "{}/../bcc-keypair-model/tests/data/keys/{name}.pub",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/testdata/keys/{name}.pub", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(path).unwrap().trim().to_owned()
 }
 
