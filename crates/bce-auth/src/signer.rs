@@ -270,24 +270,47 @@ pub fn sign(
     let signed = signed_headers(sent_headers.chain(added_headers), settings)?;
     let canonical_request = canonical_request(request, &signed, settings);
 
-    let prefix = [
-        AUTH_VERSION,
-        credentials.access_key_id(),
-        &timestamp,
-        &settings.expiration_secs.to_string(),
-    ]
-    .join("/");
+    let mut authorization = auth_string_prefix(credentials, &timestamp, settings);
+    let prefix_len = authorization.len();
     let signature = credentials
-        .signing_key(&prefix)
+        .signing_key(&authorization)
         .sign_hex(&canonical_request);
-    let field = signed_headers_field(&signed, settings)?;
-    let authorization = [&prefix, &field, hex_str(&signature)].join("/");
+    authorization.push('/');
+    push_signed_headers_field(&mut authorization, &signed, settings)?;
+    authorization.push('/');
+    authorization.push_str(hex_str(&signature));
     Ok(SigningOutput {
         authorization,
-        prefix_len: prefix.len(),
+        prefix_len,
         headers: added,
         canonical_request,
     })
+}
+
+/// `bce-auth-v1/{accessKeyId}/{timestamp}/{expirationPeriodInSeconds}`, in a
+/// buffer with room for the rest of the auth string.
+fn auth_string_prefix(
+    credentials: &Credentials,
+    timestamp: &str,
+    settings: &SigningSettings,
+) -> String {
+    // The prefix, a `signedHeaders` field of the default set and the
+    // signature fit in about 200 bytes; a longer field grows the buffer.
+    let mut prefix = String::with_capacity(256);
+    let mut expiration = itoa::Buffer::new();
+    let parts = [
+        AUTH_VERSION,
+        credentials.access_key_id(),
+        timestamp,
+        expiration.format(settings.expiration_secs),
+    ];
+    for (index, part) in parts.into_iter().enumerate() {
+        if index > 0 {
+            prefix.push('/');
+        }
+        prefix.push_str(part);
+    }
+    prefix
 }
 
 /// The checks that keep the auth string parseable (auth-v1.md §1).
@@ -376,6 +399,8 @@ fn signed_headers<'a>(
         }
         signed.push((name, value));
     }
+    // The order of the `signedHeaders` field; the canonical lines sort anew.
+    signed.sort_unstable_by(|a, b| cmp_ignoring_ascii_case(a.0, b.0));
     Ok(signed)
 }
 
@@ -408,29 +433,45 @@ fn canonical_request(
     .to_text()
 }
 
-/// The `signedHeaders` field of the auth string (auth-v1.md §1).
-fn signed_headers_field(
+/// Appends the `signedHeaders` field of the auth string (auth-v1.md §1).
+fn push_signed_headers_field(
+    authorization: &mut String,
     signed: &[SignedHeader<'_>],
     settings: &SigningSettings,
-) -> Result<String, SigningError> {
+) -> Result<(), SigningError> {
     match (settings.signed_headers_field, &settings.headers_to_sign) {
         (SignedHeadersField::Listed, _) => {
-            // Names sort on their own (`x-bce-a` before `x-bce-a-b`, unlike
-            // their lines); Go writes them sorted, lower-case, de-duplicated.
-            let mut names: Vec<&str> = signed.iter().map(|(name, _)| *name).collect();
-            names.sort_unstable_by(|a, b| cmp_ignoring_ascii_case(a, b));
-            names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-            let mut field = names.join(";");
-            field.make_ascii_lowercase();
-            Ok(field)
+            // `signed` is sorted by name (`x-bce-a` before `x-bce-a-b`,
+            // unlike their lines); Go writes the names sorted, lower-case,
+            // de-duplicated.
+            let mut previous: Option<&str> = None;
+            for (name, _) in signed {
+                if previous.is_some_and(|previous| previous.eq_ignore_ascii_case(name)) {
+                    continue;
+                }
+                if previous.is_some() {
+                    authorization.push(';');
+                }
+                push_lowercase(authorization, name);
+                previous = Some(name);
+            }
         }
         (SignedHeadersField::AsRequested, HeadersToSign::Only(list)) => {
             if let Some(name) = list.iter().find(|name| !is_token(name)) {
                 return Err(SigningError::InvalidHeaderName { name: name.clone() });
             }
-            Ok(list.join(";"))
+            authorization.push_str(&list.join(";"));
         }
-        (SignedHeadersField::Empty | SignedHeadersField::AsRequested, _) => Ok(String::new()),
+        (SignedHeadersField::Empty | SignedHeadersField::AsRequested, _) => {}
+    }
+    Ok(())
+}
+
+fn push_lowercase(out: &mut String, text: &str) {
+    let start = out.len();
+    out.push_str(text);
+    if let Some(pushed) = out.get_mut(start..) {
+        pushed.make_ascii_lowercase();
     }
 }
 
