@@ -10,7 +10,7 @@ use bcc_keypair_model::{
 use crate::failure::{Context as _, Failure};
 use crate::keys::random_rsa_public_key;
 use crate::raw::RawSender;
-use crate::target::{Control, SeedInstance, SuiteClient, Target};
+use crate::target::{Control, Instance, SuiteClient, Target};
 
 /// A key pair the scenario created, and the `Host` it lives behind (its region).
 #[derive(Clone, Debug)]
@@ -146,13 +146,9 @@ impl<'t> Ctx<'t> {
     pub async fn seed_instance(&self, os_type: &str, status: &str) -> Result<String, Failure> {
         let instance_id = self.instance_id();
         self.control()?
-            .seed_instances(&[SeedInstance {
-                instance_id: instance_id.clone(),
-                os_type: os_type.to_owned(),
-                status: status.to_owned(),
-                region: None,
-                access_key_id: None,
-            }])
+            .seed_instances(&[Instance::new(instance_id.clone())
+                .os_type(os_type)
+                .status(status)])
             .await?;
         Ok(instance_id)
     }

@@ -4,8 +4,10 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use bcc_keypair_client::{Client, Config, Endpoint, ReqwestTransport};
+/// An instance to seed ([`Control::seed_instances`]): the simulator's own type.
+pub use bcc_keypair_sim::testing::Instance;
 use bce_auth::Credentials;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::failure::{Context, Failure};
 use crate::raw::RawSender;
@@ -92,24 +94,6 @@ impl Target {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         format!("{}{n}", self.run_id)
     }
-}
-
-/// An instance to seed into the simulator (control API `POST /__sim/instances`).
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SeedInstance {
-    /// Instance id, e.g. `i-ab12cd34`.
-    pub instance_id: String,
-    /// `linux` or `windows`.
-    pub os_type: String,
-    /// `Running`, `Stopped`, `Starting`, ...
-    pub status: String,
-    /// Region; the simulator's default region when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// Owning account; the only or first account when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub access_key_id: Option<String>,
 }
 
 /// An instance as the simulator reports it (`GET /__sim/instances`).
@@ -204,7 +188,7 @@ impl Control {
     }
 
     /// `POST /__sim/instances`.
-    pub async fn seed_instances(&self, instances: &[SeedInstance]) -> Result<(), Failure> {
+    pub async fn seed_instances(&self, instances: &[Instance]) -> Result<(), Failure> {
         let body = serde_json::json!({ "instances": instances });
         self.call(reqwest::Method::POST, "instances", Some(body))
             .await?;

@@ -16,7 +16,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use anyhow::{Context as _, bail};
-use bcc_keypair_tests::target::{Control, SeedInstance};
+use bcc_keypair_tests::target::{Control, Instance};
 
 use crate::conformance::{target_dir, workspace_root};
 
@@ -251,15 +251,9 @@ impl Drop for Simulator {
 fn seed_instances(base_url: &str) -> anyhow::Result<Vec<String>> {
     let suffix = std::process::id();
     let ids = vec![format!("i-py{suffix}a"), format!("i-py{suffix}b")];
-    let seeds: Vec<SeedInstance> = ids
+    let seeds: Vec<Instance> = ids
         .iter()
-        .map(|id| SeedInstance {
-            instance_id: id.clone(),
-            os_type: "linux".to_owned(),
-            status: "Running".to_owned(),
-            region: None,
-            access_key_id: Some(INTEROP_ACCESS_KEY.to_owned()),
-        })
+        .map(|id| Instance::new(id.clone()).account(INTEROP_ACCESS_KEY))
         .collect();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -37,7 +37,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::server::{RunningServer, spawn_local};
-use crate::{DEFAULT_REGION, FixedKeys, SimError, Simulator, SimulatorBuilder};
+use crate::{DEFAULT_REGION, FixedKeys, SessionCredentials, SimError, Simulator, SimulatorBuilder};
 
 /// The access key of the account a [`TestSimulator`] starts with.
 pub const TEST_ACCESS_KEY: &str = "bcc-sim-test-access-key";
@@ -383,60 +383,6 @@ impl ClockChange {
     }
 }
 
-/// Temporary (STS) credentials acting for an existing account (`POST /__sim/credentials`).
-#[derive(Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct SessionGrant {
-    /// The temporary access key id.
-    pub access_key_id: String,
-    /// The temporary secret key.
-    pub secret_access_key: String,
-    /// The session token requests must carry.
-    pub session_token: String,
-    /// An access key of the account they act for; the first account when `None`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub account: Option<String>,
-    /// When they stop working (RFC 3339); never when `None`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<String>,
-}
-
-impl fmt::Debug for SessionGrant {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SessionGrant")
-            .field("access_key_id", &self.access_key_id)
-            .field("account", &self.account)
-            .field("expires_at", &self.expires_at)
-            .finish_non_exhaustive()
-    }
-}
-
-impl SessionGrant {
-    /// Credentials for the first account that never expire.
-    #[must_use]
-    pub fn new(
-        access_key_id: impl Into<String>,
-        secret_access_key: impl Into<String>,
-        session_token: impl Into<String>,
-    ) -> Self {
-        Self {
-            access_key_id: access_key_id.into(),
-            secret_access_key: secret_access_key.into(),
-            session_token: session_token.into(),
-            account: None,
-            expires_at: None,
-        }
-    }
-
-    /// The same credentials expiring at `rfc3339`.
-    #[must_use]
-    pub fn expires_at(mut self, rfc3339: impl Into<String>) -> Self {
-        self.expires_at = Some(rfc3339.into());
-        self
-    }
-}
-
 /// One request of the journal (`GET /__sim/requests`), as the control API shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -589,9 +535,12 @@ impl Control {
     /// Adds (or renews) session credentials (`POST /__sim/credentials`).
     ///
     /// # Errors
-    /// [`ControlError`] for an unknown account, a permanent access key or a bad expiry.
-    pub async fn add_session_credentials(&self, grant: &SessionGrant) -> Result<(), ControlError> {
-        let body = serde_json::to_vec(grant).unwrap_or_default();
+    /// [`ControlError`] for an unknown account or a permanent access key.
+    pub async fn add_session_credentials(
+        &self,
+        credentials: &SessionCredentials,
+    ) -> Result<(), ControlError> {
+        let body = serde_json::to_vec(&credentials.control_body()).unwrap_or_default();
         self.send(Method::POST, "/__sim/credentials", body)
             .await
             .map(drop)

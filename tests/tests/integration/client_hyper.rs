@@ -7,7 +7,7 @@ use bcc_keypair_client::{Client, Config, Endpoint, Error, HyperTransport, ListKe
 use bcc_keypair_model::{ErrorCode, InstanceId, KeypairDescription, KeypairId, KeypairName};
 use bcc_keypair_sim::{DEV_ACCESS_KEY, DEV_SECRET_KEY, FixedKeys, Simulator};
 use bcc_keypair_tests::embedded::EmbeddedSimulator;
-use bcc_keypair_tests::target::SeedInstance;
+use bcc_keypair_tests::target::Instance;
 use bce_auth::Credentials;
 
 async fn start() -> (EmbeddedSimulator, Client<HyperTransport>) {
@@ -28,13 +28,7 @@ async fn every_operation_over_hyper() {
     let (simulator, client) = start().await;
     let control = simulator.target().control().unwrap();
     control
-        .seed_instances(&[SeedInstance {
-            instance_id: "i-hyper001".to_owned(),
-            os_type: "linux".to_owned(),
-            status: "Running".to_owned(),
-            region: None,
-            access_key_id: None,
-        }])
+        .seed_instances(&[Instance::new("i-hyper001")])
         .await
         .unwrap();
 

@@ -6,7 +6,8 @@ use std::ffi::OsString;
 
 use bcc_keypair_client::{Client, Config, HyperTransport, ListKeypairs};
 use bcc_keypair_model::KeypairName;
-use bcc_keypair_sim::testing::{SessionGrant, TestSimulator};
+use bcc_keypair_sim::SessionCredentials;
+use bcc_keypair_sim::testing::TestSimulator;
 
 const STS_AK: &str = "sts-access-key";
 const STS_SK: &str = "sts-secret-key";
@@ -31,7 +32,7 @@ fn config_from(variables: &[(&'static str, String)]) -> Config {
 #[tokio::test]
 async fn the_project_client_uses_session_credentials() {
     let sim = TestSimulator::start().await.expect("simulator");
-    let grant = SessionGrant::new(STS_AK, STS_SK, TOKEN);
+    let grant = SessionCredentials::new(STS_AK, STS_SK, TOKEN);
     sim.control()
         .add_session_credentials(&grant)
         .await

@@ -25,6 +25,24 @@ async fn start_with_quota(quota: usize) -> RunningServer {
 /// Runs the binary with the endpoint and credentials as flags and a clean environment.
 async fn run(server: &RunningServer, args: &[&str]) -> Output {
     let endpoint = server.url();
+    let mut all = vec![
+        "--endpoint",
+        &endpoint,
+        "--access-key-id",
+        ACCESS_KEY,
+        "--secret-access-key",
+        SECRET_KEY,
+    ];
+    all.extend_from_slice(args);
+    run_bare(&[], &all).await
+}
+
+/// Runs the binary with only `env` set of the variables it reads, and only `args`.
+async fn run_bare(env: &[(&str, &str)], args: &[&str]) -> Output {
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
     let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
     tokio::task::spawn_blocking(move || {
         let mut command = Command::new(env!("CARGO_BIN_EXE_bcc-keypair"));
@@ -34,18 +52,13 @@ async fn run(server: &RunningServer, args: &[&str]) -> Output {
             "BCE_SESSION_TOKEN",
             "BCC_ENDPOINT",
             "BCC_REGION",
+            "RUST_LOG",
         ] {
             command.env_remove(variable);
         }
         command
-            .args(["--endpoint", &endpoint])
-            .args([
-                "--access-key-id",
-                ACCESS_KEY,
-                "--secret-access-key",
-                SECRET_KEY,
-            ])
-            .args(&args)
+            .envs(env)
+            .args(args)
             .output()
             .expect("run bcc-keypair")
     })

@@ -1,38 +1,11 @@
 //! What scripts rely on: exit statuses by class, JSON errors with `--json`, no colour codes
 //! into a pipe, shell completions, the endpoint over the region, atomic `--force` writes.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-use crate::{ACCESS_KEY, RunningServer, SECRET_KEY, assert_success, run, start, stderr, stdout};
-
-/// Runs the binary with a clean environment plus `env`, and only `args`.
-async fn run_bare(env: &[(&str, &str)], args: &[&str]) -> Output {
-    let env: Vec<(String, String)> = env
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-    tokio::task::spawn_blocking(move || {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_bcc-keypair"));
-        for variable in [
-            "BCE_ACCESS_KEY_ID",
-            "BCE_SECRET_ACCESS_KEY",
-            "BCE_SESSION_TOKEN",
-            "BCC_ENDPOINT",
-            "BCC_REGION",
-            "RUST_LOG",
-        ] {
-            command.env_remove(variable);
-        }
-        command
-            .envs(env)
-            .args(args)
-            .output()
-            .expect("run bcc-keypair")
-    })
-    .await
-    .expect("join")
-}
+use crate::{
+    ACCESS_KEY, RunningServer, SECRET_KEY, assert_success, run, run_bare, start, stderr, stdout,
+};
 
 fn json_error(output: &Output) -> serde_json::Value {
     let text = stderr(output);

@@ -9,7 +9,7 @@ use std::fmt;
 use std::sync::RwLock;
 
 use bce_auth::Credentials;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::lock::{read, write};
 
@@ -77,6 +77,22 @@ impl SessionCredentials {
     #[must_use]
     pub fn access_key_id(&self) -> &str {
         &self.access_key_id
+    }
+
+    /// The body of `POST /__sim/credentials` that adds these credentials.
+    pub(crate) fn control_body(&self) -> serde_json::Value {
+        let mut body = serde_json::json!({
+            "accessKeyId": self.access_key_id,
+            "secretAccessKey": self.secret_access_key,
+            "sessionToken": self.session_token,
+        });
+        if let Some(account) = &self.account_access_key {
+            body["account"] = account.as_str().into();
+        }
+        if let Some(expiry) = self.expires_at {
+            body["expiresAt"] = expiry.to_rfc3339_opts(SecondsFormat::Secs, true).into();
+        }
+        body
     }
 }
 

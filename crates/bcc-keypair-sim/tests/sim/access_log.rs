@@ -4,9 +4,8 @@
 use std::io::Read;
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
-use bce_auth::{Credentials, SignableRequest, SigningSettings};
+use bce_auth::Credentials;
 use serde_json::Value;
 
 use crate::support::*;
@@ -14,18 +13,7 @@ use crate::support::*;
 /// Starts the binary with stderr captured; returns it and its address.
 fn start(command: &mut Command) -> (Child, SocketAddr) {
     let mut child = command
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--access-key",
-            AK,
-            "--secret-key",
-            SK,
-            "--key-pool-size",
-            "1",
-            "--key-threads",
-            "1",
-        ])
+        .args(BINARY_ARGS)
         .env_remove("RUST_LOG")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -37,19 +25,7 @@ fn start(command: &mut Command) -> (Child, SocketAddr) {
 
 /// Stops the binary with SIGTERM and returns everything it wrote to stderr.
 fn stop(mut child: Child) -> String {
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("did not stop after SIGTERM");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    terminate(&mut child);
     let mut stderr = String::new();
     child
         .stderr
@@ -58,43 +34,6 @@ fn stop(mut child: Child) -> String {
         .read_to_string(&mut stderr)
         .unwrap();
     stderr
-}
-
-/// A GET signed as the Go SDK signs (a session token header included and signed), with the
-/// wall clock the binary uses.
-#[allow(clippy::disallowed_methods)] // the binary reads the wall clock, so must the signer
-fn go_signed_get(addr: SocketAddr, path: &str, credentials: &Credentials) -> RawReply {
-    let host = addr.to_string();
-    let mut headers = vec![("host", host.clone())];
-    if let Some(token) = credentials.session_token() {
-        headers.push(("x-bce-security-token", token.expose().to_owned()));
-    }
-    let pairs: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
-    let signed = bce_auth::sign(
-        &SignableRequest {
-            method: "GET",
-            path,
-            query: &[],
-            headers: &pairs,
-        },
-        credentials,
-        chrono::Utc::now(),
-        &SigningSettings::go_sdk(),
-    )
-    .unwrap();
-    let mut head = format!(
-        "GET {path} HTTP/1.1\nAuthorization: {}",
-        signed.authorization()
-    );
-    for (name, value) in &headers {
-        head.push_str(&format!("\n{name}: {value}"));
-    }
-    for (name, value) in signed.headers() {
-        if !headers.iter().any(|(sent, _)| sent == name) {
-            head.push_str(&format!("\n{name}: {value}"));
-        }
-    }
-    send_raw(addr, &head, b"")
 }
 
 /// The access-log objects among the JSON lines of `stderr`.
@@ -121,10 +60,13 @@ fn json_access_log_has_one_line_per_api_request_with_session_reasons() {
             ),
     );
     let session = Credentials::new("sts-flag", "sts-flag-sk").with_session_token("flag-token");
-    assert_eq!(go_signed_get(addr, "/v2/keypair", &session).status, 200);
+    assert_eq!(
+        wall_clock_signed_get(addr, "/v2/keypair", &session).status,
+        200
+    );
     let wrong = Credentials::new("sts-flag", "sts-flag-sk").with_session_token("stale");
-    go_signed_get(addr, "/v2/keypair/k-1", &wrong).error(403, "InvalidAccessKeyId");
-    go_signed_get(
+    wall_clock_signed_get(addr, "/v2/keypair/k-1", &wrong).error(403, "InvalidAccessKeyId");
+    wall_clock_signed_get(
         addr,
         "/v2/keypair",
         &Credentials::new("ignored-when-the-flag-is-given", "sk"),
@@ -174,9 +116,12 @@ fn log_format_and_session_credentials_come_from_the_environment() {
             ),
     );
     let live = Credentials::new("sts-a", "sk-a").with_session_token("tok-a");
-    assert_eq!(go_signed_get(addr, "/v2/keypair", &live).status, 200);
+    assert_eq!(
+        wall_clock_signed_get(addr, "/v2/keypair", &live).status,
+        200
+    );
     let expired = Credentials::new("sts-b", "sk-b").with_session_token("tok-b");
-    go_signed_get(addr, "/v2/keypair", &expired).error(403, "InvalidAccessKeyId");
+    wall_clock_signed_get(addr, "/v2/keypair", &expired).error(403, "InvalidAccessKeyId");
     let stderr = stop(child);
     let lines = access_lines(&stderr);
     assert_eq!(lines.len(), 2, "{stderr}");
@@ -189,7 +134,7 @@ fn log_format_and_session_credentials_come_from_the_environment() {
 #[test]
 fn text_logs_carry_the_same_fields() {
     let (child, addr) = start(&mut Command::new(env!("CARGO_BIN_EXE_bcc-keypair-sim")));
-    go_signed_get(addr, "/v2/keypair/k-none", &Credentials::new(AK, SK))
+    wall_clock_signed_get(addr, "/v2/keypair/k-none", &Credentials::new(AK, SK))
         .error(404, "Keypair.KeypairNotExist");
     let stderr = stop(child);
     let line = stderr

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use bce_auth::{Credentials, SignableRequest, SigningSettings};
+use bce_auth::Credentials;
 
 use crate::support::*;
 
@@ -31,18 +31,7 @@ pub(crate) fn start_with_fd_limit(limit: u32, extra: &[&str]) -> Running {
 
 pub(crate) fn start_command(mut command: Command, extra: &[&str]) -> Running {
     let mut child = command
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--access-key",
-            AK,
-            "--secret-key",
-            SK,
-            "--key-pool-size",
-            "1",
-            "--key-threads",
-            "1",
-        ])
+        .args(BINARY_ARGS)
         .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -60,19 +49,7 @@ impl Running {
     }
 
     fn terminate(mut self) -> std::process::ExitStatus {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(Instant::now() < deadline, "did not stop after SIGTERM");
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        terminate(&mut self.child)
     }
 }
 
@@ -83,31 +60,9 @@ impl Drop for Running {
     }
 }
 
-/// A signed request over the socket, signed with the wall clock the binary uses.
-#[allow(clippy::disallowed_methods)] // the binary reads the wall clock, so must the signer
+/// A GET over the socket, signed for the test account.
 fn signed_get(addr: SocketAddr, path: &str) -> RawReply {
-    let host = addr.to_string();
-    let headers = [("host", host.as_str())];
-    let signed = bce_auth::sign(
-        &SignableRequest {
-            method: "GET",
-            path,
-            query: &[],
-            headers: &headers,
-        },
-        &Credentials::new(AK, SK),
-        chrono::Utc::now(),
-        &SigningSettings::default(),
-    )
-    .unwrap();
-    let mut head = format!(
-        "GET {path} HTTP/1.1\nHost: {host}\nAuthorization: {}",
-        signed.authorization()
-    );
-    for (name, value) in signed.headers() {
-        head.push_str(&format!("\n{name}: {value}"));
-    }
-    send_raw(addr, &head, b"")
+    wall_clock_signed_get(addr, path, &Credentials::new(AK, SK))
 }
 
 #[test]

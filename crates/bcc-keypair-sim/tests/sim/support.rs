@@ -356,3 +356,79 @@ pub(crate) fn listening_address(child: &mut std::process::Child) -> std::net::So
         .parse()
         .expect("an address")
 }
+
+/// The arguments every test that starts the binary passes: a free loopback port, the test
+/// account, one key in the pool and one key thread.
+pub(crate) const BINARY_ARGS: [&str; 10] = [
+    "--listen",
+    "127.0.0.1:0",
+    "--access-key",
+    AK,
+    "--secret-key",
+    SK,
+    "--key-pool-size",
+    "1",
+    "--key-threads",
+    "1",
+];
+
+/// Sends the binary SIGTERM and waits, at most 20 s, for it to exit.
+pub(crate) fn terminate(child: &mut std::process::Child) -> std::process::ExitStatus {
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        if let Some(status) = child.try_wait().expect("the child can be waited for") {
+            return status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("did not stop after SIGTERM");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// A GET over the socket, signed as the Go SDK signs (a session token header included and
+/// signed), with the wall clock the binary uses.
+#[allow(clippy::disallowed_methods)] // the binary reads the wall clock, so must the signer
+pub(crate) fn wall_clock_signed_get(
+    addr: std::net::SocketAddr,
+    path: &str,
+    credentials: &Credentials,
+) -> RawReply {
+    let host = addr.to_string();
+    let mut headers = vec![("host", host.clone())];
+    if let Some(token) = credentials.session_token() {
+        headers.push(("x-bce-security-token", token.expose().to_owned()));
+    }
+    let pairs: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let signed = bce_auth::sign(
+        &bce_auth::SignableRequest {
+            method: "GET",
+            path,
+            query: &[],
+            headers: &pairs,
+        },
+        credentials,
+        Utc::now(),
+        &SigningSettings::go_sdk(),
+    )
+    .expect("signable");
+    let mut head = format!(
+        "GET {path} HTTP/1.1\nAuthorization: {}",
+        signed.authorization()
+    );
+    for (name, value) in &headers {
+        head.push_str(&format!("\n{name}: {value}"));
+    }
+    for (name, value) in signed.headers() {
+        if !headers.iter().any(|(sent, _)| sent == name) {
+            head.push_str(&format!("\n{name}: {value}"));
+        }
+    }
+    send_raw(addr, &head, b"")
+}

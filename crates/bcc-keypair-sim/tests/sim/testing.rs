@@ -2,9 +2,8 @@
 //! other people's tests use it, and controlled through the typed control client.
 
 use bcc_keypair_model::{ErrorCode, Operation};
-use bcc_keypair_sim::testing::{
-    ClockChange, Fault, Instance, SessionGrant, TEST_ACCESS_KEY, TestSimulator,
-};
+use bcc_keypair_sim::SessionCredentials;
+use bcc_keypair_sim::testing::{ClockChange, Fault, Instance, TEST_ACCESS_KEY, TestSimulator};
 use bce_auth::http_adapter::sign_http_request;
 use bce_auth::{Credentials, SigningSettings};
 use bytes::Bytes;
@@ -188,7 +187,7 @@ async fn the_control_client_moves_the_clock_grants_sessions_and_aims_faults() {
     assert!(control.add_fault(&other_account).await.is_err());
 
     // Session credentials act for the test account.
-    let grant = SessionGrant::new("sts-ak", "sts-sk", "sts-token");
+    let grant = SessionCredentials::new("sts-ak", "sts-sk", "sts-token");
     assert!(!format!("{grant:?}").contains("sts-sk"));
     control
         .add_session_credentials(&grant)
@@ -207,6 +206,28 @@ async fn the_control_client_moves_the_clock_grants_sessions_and_aims_faults() {
     assert_eq!(
         refused.json()["code"],
         ErrorCode::InvalidAccessKeyId.as_str()
+    );
+    // The account and the expiry travel too: renewed with a past expiry, they are refused.
+    let expired = grant
+        .acting_for(TEST_ACCESS_KEY)
+        .expires_at(chrono::DateTime::UNIX_EPOCH);
+    control
+        .add_session_credentials(&expired)
+        .await
+        .expect("session credentials renewed");
+    let refused = call_as(&sim, &session, "GET", "/v2/keypair").await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(
+        refused.json()["code"],
+        ErrorCode::InvalidAccessKeyId.as_str()
+    );
+    let unknown_account =
+        SessionCredentials::new("sts-ak2", "sts-sk", "t").acting_for("no-such-ak");
+    assert!(
+        control
+            .add_session_credentials(&unknown_account)
+            .await
+            .is_err()
     );
     sim.stop().await;
 }
