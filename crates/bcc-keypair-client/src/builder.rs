@@ -4,6 +4,9 @@
 //! the call needs and returns a builder; the optional parts are setters, and
 //! [`send`](CreateKeypairBuilder::send) makes the call. Each setter has a `set_` twin taking
 //! an `Option`, for callers that hold one.
+//!
+//! Both calls take the same optional parts, so one [`KeypairBuilder`] holds them; the
+//! marker [`Create`] or [`Import`] says which call `send` makes.
 
 use bcc_keypair_model::{KeypairDescription, KeypairModel, KeypairName, PublicKey};
 
@@ -12,21 +15,52 @@ use crate::error::Error;
 use crate::operation::{self, ClientToken, Operation};
 use crate::transport::Transport;
 
-/// A create call being set up; [`send`](Self::send) makes it (`keypair-api.md` §6.1).
+/// A create or import call being set up; [`send`](CreateKeypairBuilder::send) makes it.
+/// Use it through [`CreateKeypairBuilder`] and [`ImportKeypairBuilder`].
 #[derive(Debug)]
 #[must_use = "a builder does nothing until `send` is awaited"]
-pub struct CreateKeypairBuilder<'a, T> {
+pub struct KeypairBuilder<'a, T, Call> {
     client: &'a Client<T>,
     name: KeypairName,
+    call: Call,
     description: Option<KeypairDescription>,
     client_token: Option<ClientToken>,
 }
 
+/// Marks a [`KeypairBuilder`] that creates a key pair (`keypair-api.md` §6.1).
+#[derive(Debug)]
+pub struct Create;
+
+/// Marks a [`KeypairBuilder`] that imports a public key (`keypair-api.md` §6.2).
+#[derive(Debug)]
+pub struct Import {
+    public_key: PublicKey,
+}
+
+/// A create call being set up; [`send`](Self::send) makes it (`keypair-api.md` §6.1).
+pub type CreateKeypairBuilder<'a, T> = KeypairBuilder<'a, T, Create>;
+
+/// An import call being set up; [`send`](Self::send) makes it (`keypair-api.md` §6.2).
+pub type ImportKeypairBuilder<'a, T> = KeypairBuilder<'a, T, Import>;
+
 impl<'a, T> CreateKeypairBuilder<'a, T> {
     pub(crate) fn new(client: &'a Client<T>, name: KeypairName) -> Self {
+        KeypairBuilder::with_call(client, name, Create)
+    }
+}
+
+impl<'a, T> ImportKeypairBuilder<'a, T> {
+    pub(crate) fn new(client: &'a Client<T>, name: KeypairName, public_key: PublicKey) -> Self {
+        KeypairBuilder::with_call(client, name, Import { public_key })
+    }
+}
+
+impl<'a, T, Call> KeypairBuilder<'a, T, Call> {
+    fn with_call(client: &'a Client<T>, name: KeypairName, call: Call) -> Self {
         Self {
             client,
             name,
+            call,
             description: None,
             client_token: None,
         }
@@ -75,51 +109,6 @@ impl<T: Transport> CreateKeypairBuilder<'_, T> {
     }
 }
 
-/// An import call being set up; [`send`](Self::send) makes it (`keypair-api.md` §6.2).
-#[derive(Debug)]
-#[must_use = "a builder does nothing until `send` is awaited"]
-pub struct ImportKeypairBuilder<'a, T> {
-    client: &'a Client<T>,
-    name: KeypairName,
-    public_key: PublicKey,
-    description: Option<KeypairDescription>,
-    client_token: Option<ClientToken>,
-}
-
-impl<'a, T> ImportKeypairBuilder<'a, T> {
-    pub(crate) fn new(client: &'a Client<T>, name: KeypairName, public_key: PublicKey) -> Self {
-        Self {
-            client,
-            name,
-            public_key,
-            description: None,
-            client_token: None,
-        }
-    }
-
-    /// The description (none by default).
-    pub fn description(self, description: KeypairDescription) -> Self {
-        self.set_description(Some(description))
-    }
-
-    /// Sets or clears the description.
-    pub fn set_description(mut self, description: Option<KeypairDescription>) -> Self {
-        self.description = description;
-        self
-    }
-
-    /// The idempotency token (see [`CreateKeypairBuilder::client_token`]).
-    pub fn client_token(self, token: ClientToken) -> Self {
-        self.set_client_token(Some(token))
-    }
-
-    /// Sets or clears the idempotency token (cleared: a fresh random one).
-    pub fn set_client_token(mut self, token: Option<ClientToken>) -> Self {
-        self.client_token = token;
-        self
-    }
-}
-
 impl<T: Transport> ImportKeypairBuilder<'_, T> {
     /// Imports the public key as a key pair.
     ///
@@ -132,7 +121,7 @@ impl<T: Transport> ImportKeypairBuilder<'_, T> {
         let request = operation::import_keypair_request(
             &self.name,
             self.description.as_ref(),
-            &self.public_key,
+            &self.call.public_key,
             &token,
         )?;
         let response = self.client.send(&request).await?;

@@ -72,7 +72,7 @@ pub mod test_util;
 pub use bcc_keypair_model as model;
 
 pub use bce_auth::Credentials;
-pub use builder::{CreateKeypairBuilder, ImportKeypairBuilder};
+pub use builder::{Create, CreateKeypairBuilder, Import, ImportKeypairBuilder, KeypairBuilder};
 pub use client::{Client, DynClient};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::{Config, ConfigError, Endpoint, Timeouts};
