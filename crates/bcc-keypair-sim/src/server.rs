@@ -72,6 +72,8 @@ pub async fn serve_with(
     loop {
         let room = connections.len() < options.max_connections || connections.close_longest_idle();
         let (stream, peer) = tokio::select! {
+            // Shutdown first: once it has begun, no further connection is taken.
+            biased;
             () = &mut shutdown => break,
             _ = sweep.tick() => {
                 connections.close_expired(Instant::now(), options);

@@ -111,7 +111,20 @@ fn state_file_survives_a_restart_of_the_binary() {
     let sim = start(&["--state-file", path]);
     let instances = send_raw(sim.addr, "GET /__sim/instances HTTP/1.1\nHost: x", b"");
     assert_eq!(instances.json()["instances"][0]["instanceId"], "i-keep");
-    assert!(sim.terminate().success());
+    let status = sim.terminate();
+    assert!(status.success(), "{status:?}");
+}
+
+/// The signal handlers are in place before the address is printed, so a caller that stops
+/// the simulator as soon as it knows where it listens still gets a graceful stop (exit 0),
+/// not the default action of SIGTERM.
+#[test]
+fn sigterm_right_after_the_address_is_a_graceful_stop() {
+    for _ in 0..10 {
+        let sim = start(&[]);
+        let status = sim.terminate();
+        assert!(status.success(), "{status:?}");
+    }
 }
 
 #[test]
