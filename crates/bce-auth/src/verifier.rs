@@ -368,7 +368,9 @@ pub(crate) struct ReceivedHeaders<'a> {
 }
 
 impl<'a> ReceivedHeaders<'a> {
-    /// Headers whose names are already trimmed and distinct, values merged.
+    /// Headers whose names are already trimmed and distinct, values merged
+    /// (the `http` adapter merges while it reads a `HeaderMap`).
+    #[cfg(feature = "http")]
     pub(crate) fn from_merged(entries: Vec<(&'a str, Cow<'a, str>)>) -> Self {
         Self { entries }
     }
