@@ -267,14 +267,14 @@ pub struct Fault {
 }
 
 impl Fault {
-    /// The next request of `operation` fails with `status` and `code`.
-    #[must_use]
-    pub fn error(operation: crate::Operation, status: u16, code: &str) -> Self {
+    /// A rule for the next request of `operation` that does nothing yet: each public
+    /// constructor sets the one effect it names.
+    fn on(operation: crate::Operation) -> Self {
         Self {
             operation: Some(operation.short_name().to_owned()),
             count: None,
-            status: Some(status),
-            code: Some(code.to_owned()),
+            status: None,
+            code: None,
             message: None,
             latency_ms: None,
             lost_response: false,
@@ -285,13 +285,23 @@ impl Fault {
         }
     }
 
+    /// The next request of `operation` fails with `status` and `code`.
+    #[must_use]
+    pub fn error(operation: crate::Operation, status: u16, code: &str) -> Self {
+        Self {
+            status: Some(status),
+            code: Some(code.to_owned()),
+            ..Self::on(operation)
+        }
+    }
+
     /// The next request of `operation` is applied, and its answer lost: the connection
     /// closes without one.
     #[must_use]
     pub fn lost_response(operation: crate::Operation) -> Self {
         Self {
             lost_response: true,
-            ..Self::latency(operation, 0)
+            ..Self::on(operation)
         }
     }
 
@@ -300,7 +310,7 @@ impl Fault {
     pub fn reset(operation: crate::Operation) -> Self {
         Self {
             reset: true,
-            ..Self::latency(operation, 0)
+            ..Self::on(operation)
         }
     }
 
@@ -330,10 +340,8 @@ impl Fault {
     #[must_use]
     pub fn latency(operation: crate::Operation, millis: u64) -> Self {
         Self {
-            status: None,
-            code: None,
-            latency_ms: (millis > 0).then_some(millis),
-            ..Self::error(operation, 0, "")
+            latency_ms: Some(millis),
+            ..Self::on(operation)
         }
     }
 
@@ -441,9 +449,7 @@ impl Control {
     /// # Errors
     /// [`ControlError`] when the simulator refuses the request.
     pub async fn reset(&self) -> Result<(), ControlError> {
-        self.send(Method::POST, "/__sim/reset", b"{}".to_vec())
-            .await
-            .map(drop)
+        self.post("/__sim/reset", &serde_json::json!({})).await
     }
 
     /// Creates or replaces instances (`POST /__sim/instances`).
@@ -451,14 +457,11 @@ impl Control {
     /// # Errors
     /// [`ControlError`] for an empty or invalid id or an unknown account.
     pub async fn put_instances(&self, instances: &[Instance]) -> Result<(), ControlError> {
-        let body = serde_json::json!({ "instances": instances });
-        self.send(
-            Method::POST,
+        self.post(
             "/__sim/instances",
-            body.to_string().into_bytes(),
+            &serde_json::json!({ "instances": instances }),
         )
         .await
-        .map(drop)
     }
 
     /// Every instance of every account and region (`GET /__sim/instances`).
@@ -475,10 +478,8 @@ impl Control {
     /// # Errors
     /// [`ControlError`] when the simulator refuses the request.
     pub async fn set_quota(&self, quota: usize) -> Result<(), ControlError> {
-        let body = serde_json::json!({ "quota": quota });
-        self.send(Method::POST, "/__sim/quota", body.to_string().into_bytes())
+        self.post("/__sim/quota", &serde_json::json!({ "quota": quota }))
             .await
-            .map(drop)
     }
 
     /// The quota of the first account in the default region (`GET /__sim/quota`).
@@ -495,10 +496,7 @@ impl Control {
     /// # Errors
     /// [`ControlError`] for an unknown operation or a status that is not an error.
     pub async fn add_fault(&self, fault: &Fault) -> Result<(), ControlError> {
-        let body = serde_json::to_vec(fault).unwrap_or_default();
-        self.send(Method::POST, "/__sim/faults", body)
-            .await
-            .map(drop)
+        self.post("/__sim/faults", fault).await
     }
 
     /// Removes every fault (`DELETE /__sim/faults`).
@@ -516,10 +514,7 @@ impl Control {
     /// # Errors
     /// [`ControlError`] for a time that is not RFC 3339 or an offset out of range.
     pub async fn set_clock(&self, change: &ClockChange) -> Result<(), ControlError> {
-        let body = serde_json::to_vec(change).unwrap_or_default();
-        self.send(Method::POST, "/__sim/clock", body)
-            .await
-            .map(drop)
+        self.post("/__sim/clock", change).await
     }
 
     /// Puts both clocks back on the real one (`DELETE /__sim/clock`).
@@ -540,10 +535,8 @@ impl Control {
         &self,
         credentials: &SessionCredentials,
     ) -> Result<(), ControlError> {
-        let body = serde_json::to_vec(&credentials.control_body()).unwrap_or_default();
-        self.send(Method::POST, "/__sim/credentials", body)
+        self.post("/__sim/credentials", &credentials.control_body())
             .await
-            .map(drop)
     }
 
     /// The recent API requests, oldest first (`GET /__sim/requests`).
@@ -562,6 +555,16 @@ impl Control {
             code: String::new(),
             message: format!("unexpected answer to GET {path}: {error}"),
         })
+    }
+
+    /// `POST`s `body` as JSON; the answer's body is not needed.
+    async fn post(&self, path: &str, body: &impl Serialize) -> Result<(), ControlError> {
+        let body = serde_json::to_vec(body).map_err(|error| ControlError {
+            status: 0,
+            code: String::new(),
+            message: format!("cannot encode the body of POST {path}: {error}"),
+        })?;
+        self.send(Method::POST, path, body).await.map(drop)
     }
 
     async fn send(&self, method: Method, path: &str, body: Vec<u8>) -> Result<Bytes, ControlError> {
