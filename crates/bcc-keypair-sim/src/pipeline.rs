@@ -37,11 +37,10 @@ use crate::state::{ScopeRef, tracking_own_changes};
 use crate::wire::{self, Backend, Call};
 use crate::{Inner, MAX_BODY_BYTES};
 
-/// `Content-Type` of every response (keypair-api.md §1).
-const JSON_CONTENT_TYPE: HeaderValue = HeaderValue::from_static("application/json;charset=UTF-8");
+const JSON_CONTENT_TYPE: HeaderValue = HeaderValue::from_static(wire::JSON_CONTENT_TYPE);
 /// `Content-Type` of the dashboard, the one page the simulator serves.
 const HTML_CONTENT_TYPE: HeaderValue = HeaderValue::from_static("text/html; charset=utf-8");
-const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-bce-request-id");
+const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static(wire::REQUEST_ID_HEADER);
 const CONTENT_MD5_HEADER: HeaderName = HeaderName::from_static("content-md5");
 
 /// What a request produced: the answer, and what the journal records about it.

@@ -33,6 +33,11 @@ pub(crate) use renderings::Renderings;
 /// same `{}` for uniformity (any SDK accepts it, rule 10).
 pub(crate) const EMPTY_OBJECT: &[u8] = b"{}";
 
+/// `Content-Type` of every API answer (keypair-api.md §1).
+pub(crate) const JSON_CONTENT_TYPE: &str = "application/json;charset=UTF-8";
+/// The header naming each answer's request id (errors.md §1).
+pub(crate) const REQUEST_ID_HEADER: &str = "x-bce-request-id";
+
 /// What the operations work on: the simulated cloud, and where new key pairs get their
 /// keys, ids and creation times.
 pub(crate) struct Backend<'a> {

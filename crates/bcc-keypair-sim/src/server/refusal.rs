@@ -20,7 +20,7 @@ use bcc_keypair_model::ErrorCode;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use crate::Simulator;
-use crate::wire::error_body;
+use crate::wire::{JSON_CONTENT_TYPE, REQUEST_ID_HEADER, error_body};
 
 /// A socket whose writes pass through, except hyper's own error answer.
 pub(super) struct Refusals<S> {
@@ -47,8 +47,10 @@ impl<S> Refusals<S> {
 fn hyper_refusal(bytes: &[u8]) -> Option<u16> {
     let rest = bytes.strip_prefix(b"HTTP/1.1 4")?;
     let end = bytes.windows(4).position(|window| window == b"\r\n\r\n")?;
-    let head = bytes[..end].to_ascii_lowercase();
-    if head.windows(16).any(|window| window == b"x-bce-request-id") {
+    let names_request_id = bytes[..end]
+        .windows(REQUEST_ID_HEADER.len())
+        .any(|window| window.eq_ignore_ascii_case(REQUEST_ID_HEADER.as_bytes()));
+    if names_request_id {
         return None;
     }
     let digits = rest.get(..2)?;
@@ -70,8 +72,8 @@ fn envelope(sim: &Simulator, status: u16) -> Vec<u8> {
     tracing::debug!(status, %request_id, "refused a request hyper could not parse");
     let body = error_body(&request_id, &code, Some(reason));
     let mut answer = format!(
-        "HTTP/1.1 {} Bad Request\r\ncontent-type: application/json;charset=UTF-8\r\n\
-         x-bce-request-id: {request_id}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        "HTTP/1.1 {} Bad Request\r\ncontent-type: {JSON_CONTENT_TYPE}\r\n\
+         {REQUEST_ID_HEADER}: {request_id}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
         code.status(),
         body.len()
     )
