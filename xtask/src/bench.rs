@@ -28,6 +28,8 @@ mod wrk;
 
 use wrk::{WrkResult, check_wrk, wrk};
 
+use crate::workspace;
+
 const ACCESS_KEY: &str = "bench-access-key";
 const SECRET_KEY: &str = "bench-secret-key";
 
@@ -68,14 +70,12 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
-    let root = workspace_root();
     if args.instructions {
-        return crate::instructions::run(&root, args.baseline.as_deref());
+        return crate::instructions::run(args.baseline.as_deref());
     }
     check_wrk()?;
     if !args.no_build {
-        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .current_dir(&root)
+        let status = workspace::cargo()
             .args([
                 "build",
                 "--release",
@@ -92,7 +92,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
             bail!("cargo build --release failed");
         }
     }
-    let release = target_dir(&root).join("release");
+    let release = workspace::target_dir()?.join("release");
     let work = std::env::temp_dir().join(format!("bcc-keypair-bench-{}", std::process::id()));
     std::fs::create_dir_all(&work)?;
     let result = measure(&args, &release, &work);
@@ -441,16 +441,6 @@ fn measure_create(args: &Args, release: &Path, work: &Path) -> anyhow::Result<Cr
         get_alone,
         get_during_creates,
     })
-}
-
-pub(crate) fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-}
-
-fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
 }
 
 /// The benchmark signs with the wall clock, as any client of a running server does.

@@ -8,7 +8,7 @@
 //! the sum.
 
 use std::io::{BufRead as _, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -55,7 +55,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
 /// Builds the test binary and the simulator first, so that build time does not count
 /// against a scenario's time limit.
 fn build() -> anyhow::Result<()> {
-    let status = Command::new("cargo")
+    let status = crate::workspace::cargo()
         .args(["test", "-p", "bcc-keypair-sim", "--test", "sim", "--no-run"])
         .status()
         .context("building the simulator's tests")?;
@@ -67,7 +67,7 @@ fn build() -> anyhow::Result<()> {
 
 /// Runs one scenario with the full round counts and returns its (passed, failed) rounds.
 fn scenario_run(args: &Args, scenario: &str) -> anyhow::Result<(usize, usize)> {
-    let mut child = Command::new("cargo")
+    let mut child = crate::workspace::cargo()
         .args([
             "test",
             "-q",

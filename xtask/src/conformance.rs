@@ -5,8 +5,7 @@
 //! (the real BCC service included) and skips scenarios that need the control API, unless
 //! `--control` says the endpoint is a simulator.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context as _, bail};
@@ -63,7 +62,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     }
     let report_dir = match &args.report_dir {
         Some(dir) => dir.clone(),
-        None => target_dir()?.join("conformance"),
+        None => crate::workspace::target_dir()?.join("conformance"),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -151,48 +150,6 @@ async fn run_suite(args: &Args) -> anyhow::Result<SuiteReport> {
             Ok(runner::run_suite(&target, &all, &options, progress).await)
         }
     }
-}
-
-/// The cargo target directory: `CARGO_TARGET_DIR`, else `cargo metadata`'s
-/// `target_directory`, else `<workspace>/target`.
-pub(crate) fn target_dir() -> anyhow::Result<PathBuf> {
-    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
-        let dir = PathBuf::from(dir);
-        return Ok(if dir.is_absolute() {
-            dir
-        } else {
-            workspace_root().join(dir)
-        });
-    }
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--no-deps",
-            "--offline",
-        ])
-        .current_dir(workspace_root())
-        .output();
-    if let Ok(output) = output
-        && output.status.success()
-    {
-        let metadata: serde_json::Value =
-            serde_json::from_slice(&output.stdout).context("parsing `cargo metadata` output")?;
-        if let Some(dir) = metadata["target_directory"].as_str() {
-            return Ok(PathBuf::from(dir));
-        }
-    }
-    Ok(workspace_root().join("target"))
-}
-
-/// The workspace root: the parent of this crate's manifest directory.
-pub(crate) fn workspace_root() -> PathBuf {
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir
-        .parent()
-        .map_or_else(|| manifest_dir.to_path_buf(), Path::to_path_buf)
 }
 
 /// The report timestamp: read from the wall clock, once, here at the edge.

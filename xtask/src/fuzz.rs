@@ -32,7 +32,7 @@ struct Figures {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
-    let fuzz_dir = crate::bench::workspace_root().join("fuzz");
+    let fuzz_dir = crate::workspace::root().join("fuzz");
     let targets: Vec<&str> = if args.targets.is_empty() {
         TARGETS.to_vec()
     } else {
@@ -69,6 +69,8 @@ fn fuzz(fuzz_dir: &Path, target: &str, seconds: u64) -> anyhow::Result<Figures> 
     let artifacts = fuzz_dir.join("artifacts").join(target);
     let before = crash_files(&artifacts);
     let started = std::time::Instant::now();
+    // `cargo` from `PATH`, the rustup proxy: `+nightly` picks another toolchain than the
+    // one running this command.
     let output = Command::new("cargo")
         .current_dir(fuzz_dir)
         // The fuzz workspace builds into `fuzz/target`, apart from the stable builds.

@@ -68,9 +68,9 @@ const CASES: [Case; 7] = [
 
 /// Builds the instruction benches, counts every case and prints a Markdown table. With a
 /// `baseline` (a table this command printed earlier), adds the change against it.
-pub(crate) fn run(root: &Path, baseline: Option<&Path>) -> anyhow::Result<()> {
+pub(crate) fn run(baseline: Option<&Path>) -> anyhow::Result<()> {
     ensure_valgrind()?;
-    let binaries = build(root)?;
+    let binaries = build()?;
     let baseline = baseline
         .map(|path| {
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
@@ -146,9 +146,8 @@ fn ensure_valgrind() -> anyhow::Result<()> {
 
 /// Builds both crates' `instructions` benches (release profile) and returns each package's
 /// executable.
-fn build(root: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .current_dir(root)
+fn build() -> anyhow::Result<Vec<(String, PathBuf)>> {
+    let output = crate::workspace::cargo()
         .args([
             "bench",
             "--no-run",

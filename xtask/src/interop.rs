@@ -18,7 +18,7 @@ use std::time::Duration;
 use anyhow::{Context as _, bail};
 use bcc_keypair_tests::target::{Control, Instance};
 
-use crate::conformance::{target_dir, workspace_root};
+use crate::workspace::{self, target_dir};
 
 /// The SDK version `keypair-api.md` §3 was captured from.
 const PINNED_SDK_VERSION: &str = "0.9.79";
@@ -53,7 +53,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     println!("interop: simulator at {}", simulator.base_url);
 
     let instances = seed_instances(&simulator.base_url)?;
-    let script = workspace_root().join("xtask/interop/sdk_interop.py");
+    let script = workspace::root().join("xtask/interop/sdk_interop.py");
     let status = Command::new(&python)
         .arg(&script)
         .args(["--endpoint", &simulator.base_url])
@@ -160,18 +160,15 @@ fn installed_sdk_version(venv_python: &Path) -> Option<String> {
 
 /// `cargo build -p bcc-keypair-sim`; returns the binary's path.
 fn build_simulator(target: &Path, release: bool) -> anyhow::Result<PathBuf> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
-    command
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "bcc-keypair-sim",
-            "--bin",
-            "bcc-keypair-sim",
-        ])
-        .current_dir(workspace_root());
+    let mut command = workspace::cargo();
+    command.args([
+        "build",
+        "--quiet",
+        "-p",
+        "bcc-keypair-sim",
+        "--bin",
+        "bcc-keypair-sim",
+    ]);
     if release {
         command.arg("--release");
     }

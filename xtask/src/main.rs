@@ -8,6 +8,7 @@ mod conformance;
 mod fuzz;
 mod instructions;
 mod interop;
+mod workspace;
 
 #[derive(Parser)]
 #[command(
